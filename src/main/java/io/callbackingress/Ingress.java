@@ -1,0 +1,260 @@
+package io.callbackingress;
+
+import io.callbackingress.config.ConfigException;
+import io.callbackingress.config.IngressConfig;
+import io.callbackingress.events.EventOutbox;
+import io.callbackingress.http.ClientAddresses;
+import io.callbackingress.http.IngressVerticle;
+import io.callbackingress.http.Pipeline;
+import io.callbackingress.idempotency.InFlightKeys;
+import io.callbackingress.ops.HealthCheck;
+import io.callbackingress.ops.OperationsEndpoints;
+import io.callbackingress.ops.Readiness;
+import io.callbackingress.ratelimit.RateLimiter;
+import io.callbackingress.spi.AuditSink;
+import io.callbackingress.spi.AuthProvider;
+import io.callbackingress.spi.Authenticator;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.spi.Plugins;
+import io.callbackingress.store.BatchWriter;
+import io.callbackingress.store.Database;
+import io.callbackingress.store.RedisConnector;
+import io.callbackingress.store.WriteBudget;
+import io.callbackingress.store.Writer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.sqlclient.Pool;
+import io.vertx.sqlclient.SqlClient;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The composition root: builds every collaborator once from the configuration, checks everything
+ * a running process would trip over later (tokens, plugins, families) before anything listens, and
+ * deploys one server verticle per event loop.
+ */
+public final class Ingress {
+
+  private static final Logger log = LoggerFactory.getLogger(Ingress.class);
+
+  private final IngressConfig config;
+  private final Vertx vertx;
+  private final MetricsCollector metrics;
+  private final Database database;
+  private final Pool reads;
+  private final Redis redis;
+  private final Readiness readiness;
+  private final WriteBudget writeBudget;
+  private final Pipeline pipeline;
+  private final OperationsEndpoints operations;
+  private final Map<String, EndpointFamily> families;
+  private final Map<String, Authenticator> authenticators;
+
+  private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
+                  Pipeline pipeline, OperationsEndpoints operations, Readiness readiness, Pool reads,
+                  Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators) {
+    this.config = config;
+    this.vertx = vertx;
+    this.metrics = metrics;
+    this.database = database;
+    this.redis = redis;
+    this.pipeline = pipeline;
+    this.operations = operations;
+    this.readiness = readiness;
+    this.reads = reads;
+    this.families = families;
+    this.authenticators = authenticators;
+    this.writeBudget = new WriteBudget(config.limits().maxInFlightWrites());
+  }
+
+  /**
+   * Builds the ingress; throws {@link ConfigException} for anything in the configuration or the
+   * environment that it cannot run with.
+   */
+  public static Ingress create(IngressConfig config, Map<String, String> env, Vertx vertx,
+                               PrometheusMeterRegistry registry, String postgresUri, String redisUri) {
+    MetricsCollector metrics = Plugins.named(MetricsCollector.class, MetricsCollector::name,
+        config.plugins().metrics(), "plugins.metrics");
+    metrics.bind(registry);
+    AuditSink audit = Plugins.named(AuditSink.class, AuditSink::name, config.plugins().audit(), "plugins.audit");
+    Map<String, EndpointFamily> families = enabledFamilies(config);
+    Map<String, Authenticator> authenticators = new LinkedHashMap<>();
+    for (String family : families.keySet()) {
+      String mode = config.family(family).auth();
+      AuthProvider provider = Plugins.named(AuthProvider.class, AuthProvider::name, mode, "families." + family + ".auth");
+      authenticators.put(family, provider.create(family, config, env));
+    }
+    ClientAddresses clientAddresses;
+    try {
+      clientAddresses = new ClientAddresses(config.http().trustedProxies());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("http.trustedProxies", e.getMessage());
+    }
+    Database database = Database.of(postgresUri, config.postgres(), env);
+    Redis redis = Redis.createClient(vertx, RedisConnector.options(redisUri, config.redis(), env));
+    Pool reads = database.readPool(vertx);
+    Readiness readiness = new Readiness(List.of(
+        check("postgres", () -> reads.query("SELECT 1").execute().mapEmpty()),
+        check("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty()),
+        check("spool", Future::succeededFuture)));
+    String[] basicAuth = basicAuth(config, env);
+    OperationsEndpoints operations = new OperationsEndpoints(vertx, readiness, registry, basicAuth[0], basicAuth[1]);
+    RateLimiter limiter = RateLimiter.unlimited();
+    Pipeline pipeline = new Pipeline(config.http().maxBodyBytes(), limiter, new InFlightKeys(), clientAddresses,
+        metrics, audit);
+    return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,
+        families, authenticators);
+  }
+
+  /** Deploys the server verticles; completes when every listener is bound. */
+  public Future<Void> deploy() {
+    int instances = eventLoops(config);
+    Future<String> main = vertx.deployVerticle(() -> new IngressVerticle(this, false),
+        new DeploymentOptions().setInstances(instances));
+    Future<String> management = config.management().port() == null
+        ? Future.succeededFuture()
+        : vertx.deployVerticle(() -> new IngressVerticle(this, true), new DeploymentOptions().setInstances(1));
+    return Future.all(main, management).onSuccess(v -> log.info(
+        "callback-ingress listening on {}:{} with {} event loops; families {}",
+        config.http().host(), config.http().port(), instances, families.keySet())).mapEmpty();
+  }
+
+  /** SIGTERM: readiness DOWN first, then the listeners stop and in-flight requests finish. */
+  public Future<Void> stop() {
+    readiness.drain();
+    return vertx.close();
+  }
+
+  public IngressConfig config() {
+    return config;
+  }
+
+  public Pipeline pipeline() {
+    return pipeline;
+  }
+
+  public Readiness readiness() {
+    return readiness;
+  }
+
+  /** What one event loop's families share. */
+  public record LoopServices(Writer writer, FamilyContext context) {
+    public BatchWriter batchWriter() {
+      return (BatchWriter) writer;
+    }
+  }
+
+  public LoopServices loopServices(Vertx loopVertx) {
+    BatchWriter writer = new BatchWriter(loopVertx, database, writeBudget, new EventOutbox(loopVertx.eventBus()),
+        metrics, config.postgres().batch().maxRows(), config.postgres().batch().maxDelayMs(),
+        config.idempotencyTtlSeconds());
+    FamilyContext context = new FamilyContext() {
+      @Override
+      public Vertx vertx() {
+        return loopVertx;
+      }
+
+      @Override
+      public IngressConfig config() {
+        return config;
+      }
+
+      @Override
+      public Writer writer() {
+        return writer;
+      }
+
+      @Override
+      public SqlClient reads() {
+        return reads;
+      }
+
+      @Override
+      public MetricsCollector metrics() {
+        return metrics;
+      }
+    };
+    return new LoopServices(writer, context);
+  }
+
+  /** Every enabled family's endpoints on one loop, plus operations unless they have their own port. */
+  public List<Pipeline.Route> routes(LoopServices loop) {
+    List<Pipeline.Route> routes = new ArrayList<>();
+    families.forEach((name, family) -> family.endpoints(loop.context()).forEach(endpoint ->
+        routes.add(new Pipeline.Route(name, endpoint, authenticators.get(name), config.rateLimit().enabled()))));
+    if (config.management().port() == null) {
+      routes.addAll(operationRoutes());
+    }
+    return routes;
+  }
+
+  public List<Pipeline.Route> operationRoutes() {
+    return operations.endpoints().stream()
+        .map(endpoint -> new Pipeline.Route("operations", endpoint, Authenticator.NONE, false))
+        .toList();
+  }
+
+  /** {@code http.instances}, 0 meaning one per core: one server verticle per event loop. */
+  public static int eventLoops(IngressConfig config) {
+    return config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
+  }
+
+  private static Map<String, EndpointFamily> enabledFamilies(IngressConfig config) {
+    Map<String, EndpointFamily> available = new LinkedHashMap<>();
+    for (EndpointFamily family : Plugins.all(EndpointFamily.class)) {
+      available.put(family.name(), family);
+    }
+    Map<String, EndpointFamily> enabled = new LinkedHashMap<>();
+    config.families().forEach((name, settings) -> {
+      if (!settings.enabled()) {
+        return;
+      }
+      EndpointFamily family = available.get(name);
+      if (family == null) {
+        if (!IngressConfig.BUILT_IN_FAMILIES.containsKey(name)) {
+          throw new ConfigException("families." + name, "no EndpointFamily named \"" + name + "\" on the class path");
+        }
+        return;
+      }
+      enabled.put(name, family);
+    });
+    return enabled;
+  }
+
+  private static String[] basicAuth(IngressConfig config, Map<String, String> env) {
+    IngressConfig.BasicAuth basicAuth = config.management().basicAuth();
+    if (basicAuth == null) {
+      return new String[] {null, null};
+    }
+    String password = env.get(basicAuth.passwordEnv());
+    if (password == null || password.isEmpty()) {
+      throw new ConfigException("management.basicAuth.passwordEnv", "names " + basicAuth.passwordEnv() + ", which is not set");
+    }
+    return new String[] {basicAuth.username(), password};
+  }
+
+  private static HealthCheck check(String id, java.util.function.Supplier<Future<Void>> probe) {
+    return new HealthCheck() {
+      @Override
+      public String id() {
+        return id;
+      }
+
+      @Override
+      public Future<Void> probe() {
+        return probe.get();
+      }
+    };
+  }
+}

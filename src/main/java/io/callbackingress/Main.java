@@ -1,0 +1,118 @@
+package io.callbackingress;
+
+import io.callbackingress.config.ConfigException;
+import io.callbackingress.config.ConfigLoader;
+import io.callbackingress.config.IngressConfig;
+import io.callbackingress.embedded.EmbeddedServices;
+import io.callbackingress.store.Database;
+import io.callbackingress.store.Migrations;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import java.nio.file.Path;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar callback-ingress.jar [-conf path]}: read and validate the configuration, start
+ * the embedded services it asks for, migrate the schema, deploy, and drain on SIGTERM.
+ * Runs on the main thread, where blocking is allowed; nothing here runs on an event loop.
+ */
+public final class Main {
+
+  /** Exit code of every start-up refusal (SPEC 11a). */
+  static final int REFUSED = 2;
+  private static final int FAILED = 1;
+
+  private Main() {}
+
+  public static void main(String[] args) {
+    System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
+    Map<String, String> env = System.getenv();
+    IngressConfig config;
+    try {
+      config = ConfigLoader.load(args, env);
+    } catch (ConfigException e) {
+      refuse(e);
+      return;
+    }
+    Logger log = LoggerFactory.getLogger(Main.class);
+    EmbeddedServices embedded = new EmbeddedServices();
+    Vertx vertx = null;
+    try {
+      String postgresUri = config.postgres().embedded() ? embedded.startPostgres(Path.of("data")) : config.postgres().uri();
+      String redisUri = config.redis().embedded() ? embedded.startRedis() : config.redis().uri();
+      PrometheusMeterRegistry registry = meterRegistry();
+      int loops = Ingress.eventLoops(config);
+      vertx = Vertx.builder()
+          .with(new VertxOptions()
+              .setEventLoopPoolSize(loops)
+              .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+          .withMetrics(new MicrometerMetricsFactory(registry))
+          .build();
+      Ingress ingress = Ingress.create(config, env, vertx, registry, postgresUri, redisUri);
+      Migrations.migrate(Database.of(postgresUri, config.postgres(), env));
+      // main may wait: it is not an event loop.
+      ingress.deploy().await();
+      Vertx running = vertx;
+      Runtime.getRuntime().addShutdownHook(new Thread(() -> shutdown(ingress, running, embedded), "shutdown"));
+    } catch (ConfigException e) {
+      embedded.close();
+      refuse(e);
+    } catch (Exception e) {
+      log.error("start-up failed: {}", e.getMessage(), e);
+      if (vertx != null) {
+        vertx.close();
+      }
+      embedded.close();
+      stopLogging();
+      System.exit(FAILED);
+    }
+  }
+
+  private static void shutdown(Ingress ingress, Vertx vertx, EmbeddedServices embedded) {
+    Logger log = LoggerFactory.getLogger(Main.class);
+    log.info("SIGTERM: draining (grace {} s)", ingress.config().shutdownGraceSeconds());
+    try {
+      ingress.stop().await();
+    } catch (Exception e) {
+      log.warn("shutdown did not complete cleanly: {}", e.getMessage());
+    }
+    embedded.close();
+    log.info("stopped");
+    stopLogging();
+  }
+
+  private static PrometheusMeterRegistry meterRegistry() {
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    new JvmMemoryMetrics().bindTo(registry);
+    new JvmGcMetrics().bindTo(registry);
+    new JvmThreadMetrics().bindTo(registry);
+    new ClassLoaderMetrics().bindTo(registry);
+    new ProcessorMetrics().bindTo(registry);
+    return registry;
+  }
+
+  /** One line naming the key, exit code 2, no stack trace (SPEC 11). */
+  private static void refuse(ConfigException e) {
+    System.err.println(e.getMessage());
+    stopLogging();
+    System.exit(REFUSED);
+  }
+
+  /** Flushes the asynchronous appenders so the last lines reach standard output. */
+  private static void stopLogging() {
+    if (LoggerFactory.getILoggerFactory() instanceof ch.qos.logback.classic.LoggerContext context) {
+      context.stop();
+    }
+  }
+}

@@ -1,0 +1,319 @@
+package io.callbackingress.config;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The whole configuration (SPEC 11), read once at start-up. Every key has its reference default
+ * here, so a real file holds only what differs.
+ */
+public record IngressConfig(
+    Http http,
+    Tls tls,
+    Management management,
+    String spiBasePath,
+    Map<String, Family> families,
+    Postgres postgres,
+    Redis redis,
+    RateLimit rateLimit,
+    int idempotencyTtlSeconds,
+    Webhooks webhooks,
+    Limits limits,
+    Spool spool,
+    String tokensEnv,
+    Retry retry,
+    int shutdownGraceSeconds,
+    Plugins plugins) {
+
+  /** The built-in families and their default auth mode. */
+  public static final Map<String, String> BUILT_IN_FAMILIES = builtInFamilies();
+
+  private static final int PORT_MAX = 65_535;
+
+  public static IngressConfig read(ConfigNode root) {
+    IngressConfig config = new IngressConfig(
+        Http.read(root.child("http")),
+        Tls.read(root.child("tls")),
+        Management.read(root.child("management")),
+        readBasePath(root.child("spi")),
+        readFamilies(root.child("families"), root.childNames("families", BUILT_IN_FAMILIES.keySet())),
+        Postgres.read(root.child("postgres")),
+        Redis.read(root.child("redis")),
+        RateLimit.read(root.child("rateLimit")),
+        readTtl(root.child("idempotency")),
+        Webhooks.read(root.child("webhooks")),
+        Limits.read(root.child("limits")),
+        Spool.read(root.child("spool")),
+        readTokensEnv(root.child("auth")),
+        Retry.read(root.child("retry")),
+        readGrace(root.child("shutdown")),
+        Plugins.read(root.child("plugins")));
+    root.finish();
+    return config;
+  }
+
+  public Family family(String name) {
+    return families.getOrDefault(name, new Family(false, "none", List.of()));
+  }
+
+  public record Http(String host, int port, int instances, long maxBodyBytes, int idleTimeoutSeconds,
+                     List<String> trustedProxies, boolean proxyProtocol) {
+    static Http read(ConfigNode n) {
+      Http http = new Http(
+          n.string("host", "0.0.0.0"),
+          n.integer("port", 8080, 0, PORT_MAX),
+          n.integer("instances", 0, 0, 1024),
+          n.longInteger("maxBodyBytes", 1_048_576, 1, Integer.MAX_VALUE),
+          n.integer("idleTimeoutSeconds", 60, 0, 86_400),
+          n.strings("trustedProxies", List.of()),
+          n.bool("proxyProtocol", false));
+      n.finish();
+      return http;
+    }
+  }
+
+  public record Tls(boolean enabled, int port, String certPath, String keyPath, String clientAuth,
+                    String clientCaPath, boolean openssl, boolean http2, int reloadSeconds) {
+    static Tls read(ConfigNode n) {
+      Tls tls = new Tls(
+          n.bool("enabled", false),
+          n.integer("port", 8443, 0, PORT_MAX),
+          n.string("certPath", null),
+          n.string("keyPath", null),
+          n.oneOf("clientAuth", "none", Set.of("none", "request", "required")),
+          n.string("clientCaPath", null),
+          n.bool("openssl", true),
+          n.bool("http2", true),
+          n.integer("reloadSeconds", 0, 0, 86_400));
+      n.finish();
+      if (tls.enabled && tls.certPath == null) {
+        throw new ConfigException("tls.certPath", "is required when tls.enabled is true");
+      }
+      if (tls.enabled && tls.keyPath == null) {
+        throw new ConfigException("tls.keyPath", "is required when tls.enabled is true");
+      }
+      if (!tls.clientAuth.equals("none") && tls.clientCaPath == null) {
+        throw new ConfigException("tls.clientCaPath", "is required when tls.clientAuth is " + tls.clientAuth);
+      }
+      return tls;
+    }
+  }
+
+  public record BasicAuth(String username, String passwordEnv) {}
+
+  public record Management(Integer port, BasicAuth basicAuth) {
+    static Management read(ConfigNode n) {
+      Integer port = n.optionalInteger("port", 0, PORT_MAX);
+      ConfigNode auth = n.optionalChild("basicAuth");
+      BasicAuth basicAuth = null;
+      if (auth != null) {
+        basicAuth = new BasicAuth(auth.requiredString("username"), auth.requiredString("passwordEnv"));
+        auth.finish();
+      }
+      n.finish();
+      return new Management(port, basicAuth);
+    }
+  }
+
+  public record Family(boolean enabled, String auth, List<String> allowedIdentities) {}
+
+  private static Map<String, Family> readFamilies(ConfigNode n, Set<String> names) {
+    Map<String, Family> families = new LinkedHashMap<>();
+    for (String name : names) {
+      ConfigNode f = n.child(name);
+      families.put(name, new Family(
+          f.bool("enabled", true),
+          f.string("auth", BUILT_IN_FAMILIES.getOrDefault(name, "none")),
+          f.strings("allowedIdentities", List.of())));
+      f.finish();
+    }
+    n.finish();
+    return Map.copyOf(families);
+  }
+
+  public record Batch(int maxRows, int maxDelayMs) {}
+
+  public record Postgres(String uri, int poolSize, int pipeliningLimit, String passwordEnv, Batch batch) {
+    public boolean embedded() {
+      return uri.equals("embedded");
+    }
+
+    static Postgres read(ConfigNode n) {
+      ConfigNode b = n.child("batch");
+      Batch batch = new Batch(b.integer("maxRows", 256, 1, 10_000), b.integer("maxDelayMs", 2, 0, 10_000));
+      b.finish();
+      Postgres pg = new Postgres(
+          n.string("uri", "embedded").equals("embedded") ? "embedded" : checkUri(n, "uri", "postgresql://", "postgres://"),
+          n.integer("poolSize", 4, 1, 1_000),
+          n.integer("pipeliningLimit", 256, 1, 100_000),
+          n.string("passwordEnv", null),
+          batch);
+      n.finish();
+      return pg;
+    }
+  }
+
+  public record Redis(String uri, String type, String passwordEnv) {
+    public boolean embedded() {
+      return uri.equals("embedded");
+    }
+
+    static Redis read(ConfigNode n) {
+      String uri = n.string("uri", "embedded");
+      Redis redis = new Redis(
+          uri.equals("embedded") ? uri : checkUri(n, "uri", "redis://", "rediss://", "unix://"),
+          n.oneOf("type", "standalone", Set.of("standalone", "cluster", "sentinel")),
+          n.string("passwordEnv", null));
+      n.finish();
+      return redis;
+    }
+  }
+
+  private static String checkUri(ConfigNode n, String key, String... schemes) {
+    String uri = n.requiredString(key);
+    for (String scheme : schemes) {
+      if (uri.startsWith(scheme)) {
+        return uri;
+      }
+    }
+    throw new ConfigException(n.keyPath(key), "must be \"embedded\" or a URI starting with " + String.join(" or ", schemes));
+  }
+
+  public record Limit(int capacity, double refillPerSecond) {
+    static Limit read(ConfigNode n, Limit fallback) {
+      Limit limit = new Limit(
+          n.integer("capacity", fallback.capacity, 1, Integer.MAX_VALUE),
+          n.number("refillPerSecond", fallback.refillPerSecond, 0.000_001, 1e9));
+      n.finish();
+      return limit;
+    }
+  }
+
+  public record RateLimit(boolean enabled, String onRedisFailure, Limit defaultLimit, Map<String, Limit> families) {
+    public Limit limitFor(String family) {
+      return families.getOrDefault(family, defaultLimit);
+    }
+
+    static RateLimit read(ConfigNode n) {
+      Limit defaultLimit = Limit.read(n.child("default"), new Limit(1000, 500));
+      Map<String, Limit> families = new LinkedHashMap<>();
+      ConfigNode f = n.child("families");
+      for (String name : n.childNames("families", Set.of())) {
+        families.put(name, Limit.read(f.child(name), defaultLimit));
+      }
+      f.finish();
+      RateLimit rateLimit = new RateLimit(
+          n.bool("enabled", true),
+          n.oneOf("onRedisFailure", "local", Set.of("open", "closed", "local")),
+          defaultLimit,
+          Map.copyOf(families));
+      n.finish();
+      return rateLimit;
+    }
+  }
+
+  public record Source(String name, String scheme, String secretsEnv) {}
+
+  public record Webhooks(int toleranceSeconds, String githubSecretsEnv, String discourseSecretsEnv,
+                         String paymentSecretsEnv, Map<String, Source> sources) {
+    static Webhooks read(ConfigNode n) {
+      int tolerance = n.integer("toleranceSeconds", 300, 1, 86_400);
+      String github = secretsEnv(n.child("github"), "INGRESS_GITHUB_WEBHOOK_SECRETS");
+      String discourse = secretsEnv(n.child("discourse"), "INGRESS_DISCOURSE_WEBHOOK_SECRETS");
+      String payment = secretsEnv(n.child("payment_processor"), "INGRESS_PAYMENT_WEBHOOK_SECRETS");
+      Map<String, Source> sources = new LinkedHashMap<>();
+      ConfigNode s = n.child("sources");
+      for (String name : n.childNames("sources", Set.of())) {
+        ConfigNode source = s.child(name);
+        sources.put(name, new Source(name, source.oneOf("scheme", "standard", Set.of("standard")),
+            source.requiredString("secretsEnv")));
+        source.finish();
+      }
+      s.finish();
+      n.finish();
+      return new Webhooks(tolerance, github, discourse, payment, Map.copyOf(sources));
+    }
+
+    private static String secretsEnv(ConfigNode n, String fallback) {
+      String env = n.string("secretsEnv", fallback);
+      n.finish();
+      return env;
+    }
+  }
+
+  public record Limits(int maxOutputBytes, int maxInFlightWrites) {
+    static Limits read(ConfigNode n) {
+      Limits limits = new Limits(n.integer("maxOutputBytes", 65_536, 1, Integer.MAX_VALUE),
+          n.integer("maxInFlightWrites", 10_000, 1, Integer.MAX_VALUE));
+      n.finish();
+      return limits;
+    }
+  }
+
+  public record Spool(String dir, long maxBytes) {
+    static Spool read(ConfigNode n) {
+      Spool spool = new Spool(n.string("dir", "data/spool"), n.longInteger("maxBytes", 1L << 30, 1, Long.MAX_VALUE));
+      n.finish();
+      return spool;
+    }
+  }
+
+  public record Retry(String policy, int baseMs, double factor, int maxMs, int maxAttempts) {
+    static Retry read(ConfigNode n) {
+      Retry retry = new Retry(
+          n.string("policy", "exponential"),
+          n.integer("baseMs", 100, 0, 3_600_000),
+          n.number("factor", 2, 1, 100),
+          n.integer("maxMs", 5000, 0, 3_600_000),
+          n.integer("maxAttempts", 5, 1, 1000));
+      n.finish();
+      return retry;
+    }
+  }
+
+  public record Plugins(String metrics, String audit) {
+    static Plugins read(ConfigNode n) {
+      Plugins plugins = new Plugins(n.string("metrics", "micrometer"), n.string("audit", "json-log"));
+      n.finish();
+      return plugins;
+    }
+  }
+
+  private static String readBasePath(ConfigNode n) {
+    String basePath = n.string("basePath", "/spi");
+    n.finish();
+    if (!basePath.matches("(/[A-Za-z0-9._~-]+)+")) {
+      throw new ConfigException("spi.basePath", "must be a path such as /spi, got \"" + basePath + "\"");
+    }
+    return basePath;
+  }
+
+  private static int readTtl(ConfigNode n) {
+    int ttl = n.integer("ttlSeconds", 86_400, 1, Integer.MAX_VALUE);
+    n.finish();
+    return ttl;
+  }
+
+  private static String readTokensEnv(ConfigNode n) {
+    String env = n.string("tokensEnv", "INGRESS_INTERNAL_AUTH_TOKENS");
+    n.finish();
+    return env;
+  }
+
+  private static int readGrace(ConfigNode n) {
+    int grace = n.integer("graceSeconds", 30, 0, 3600);
+    n.finish();
+    return grace;
+  }
+
+  private static Map<String, String> builtInFamilies() {
+    Map<String, String> families = new LinkedHashMap<>();
+    for (String name : List.of("tooling", "test_runs", "ai", "video_production", "webhooks", "analytics", "live")) {
+      families.put(name, "none");
+    }
+    families.put("internal", "token");
+    return java.util.Collections.unmodifiableMap(families);
+  }
+}

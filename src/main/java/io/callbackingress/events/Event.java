@@ -1,0 +1,26 @@
+package io.callbackingress.events;
+
+import io.vertx.core.json.JsonObject;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.UUID;
+
+/** One state change in the SPEC 9 envelope. */
+public record Event(UUID id, String type, OffsetDateTime timestamp, JsonObject data, String correlationId) {
+
+  public static final String ADDRESS = "ingress.events";
+  public static final String SOURCE = "callback-ingress";
+
+  public static Event of(String type, JsonObject data, String correlationId) {
+    return new Event(UUID.randomUUID(), type, OffsetDateTime.now(ZoneOffset.UTC), data, correlationId);
+  }
+
+  public JsonObject envelope() {
+    return new JsonObject()
+        .put("type", type)
+        .put("id", id.toString())
+        .put("timestamp", timestamp.toInstant().toString())
+        .put("data", data)
+        .put("metadata", new JsonObject().put("correlationId", correlationId).put("source", SOURCE));
+  }
+}

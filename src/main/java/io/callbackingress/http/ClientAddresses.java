@@ -1,0 +1,109 @@
+package io.callbackingress.http;
+
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.List;
+
+/**
+ * Who is calling (SPEC 5): the client IP — the socket peer, or behind a trusted proxy the right-most
+ * {@code X-Forwarded-For} entry that is not itself a trusted proxy — and the client-certificate
+ * identity when the connection has one.
+ */
+public class ClientAddresses {
+
+  private final List<Cidr> trustedProxies;
+
+  public ClientAddresses(List<String> trustedProxies) {
+    this.trustedProxies = trustedProxies.stream().map(Cidr::parse).toList();
+  }
+
+  public String clientIp(HttpServerRequest request) {
+    SocketAddress remote = request.remoteAddress();
+    String peer = remote == null ? "unknown" : remote.hostAddress();
+    if (trustedProxies.isEmpty() || !isTrusted(peer)) {
+      return peer;
+    }
+    String forwarded = request.getHeader("X-Forwarded-For");
+    if (forwarded == null) {
+      return peer;
+    }
+    String[] hops = forwarded.split(",");
+    for (int i = hops.length - 1; i >= 0; i--) {
+      String hop = hops[i].trim();
+      if (!hop.isEmpty() && !isTrusted(hop)) {
+        return hop;
+      }
+    }
+    return peer;
+  }
+
+  /** The verified client-certificate identity; none without TLS client authentication. */
+  public String identity(HttpServerRequest request) {
+    return null;
+  }
+
+  private boolean isTrusted(String address) {
+    for (Cidr cidr : trustedProxies) {
+      if (cidr.contains(address)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An address block such as {@code 10.0.0.0/8} or {@code fd00::/8}; a bare address is a /32 or /128. */
+  record Cidr(byte[] network, int prefix) {
+
+    static Cidr parse(String text) {
+      String[] parts = text.trim().split("/", 2);
+      byte[] address = literal(parts[0]);
+      if (address == null) {
+        throw new IllegalArgumentException("not an IP address: " + parts[0]);
+      }
+      int prefix = parts.length == 2 ? Integer.parseInt(parts[1]) : address.length * 8;
+      if (prefix < 0 || prefix > address.length * 8) {
+        throw new IllegalArgumentException("prefix out of range: " + text);
+      }
+      return new Cidr(address, prefix);
+    }
+
+    boolean contains(String text) {
+      byte[] address = literal(text);
+      if (address == null || address.length != network.length) {
+        return false;
+      }
+      int full = prefix / 8;
+      for (int i = 0; i < full; i++) {
+        if (address[i] != network[i]) {
+          return false;
+        }
+      }
+      int rest = prefix % 8;
+      if (rest == 0) {
+        return true;
+      }
+      int mask = 0xff << (8 - rest);
+      return (address[full] & mask) == (network[full] & mask);
+    }
+
+    /** Parses only IP literals: a host name here must never cause a DNS lookup on an event loop. */
+    private static byte[] literal(String text) {
+      String s = text.trim();
+      if (s.startsWith("[") && s.endsWith("]")) {
+        s = s.substring(1, s.length() - 1);
+      }
+      boolean ipv4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
+      boolean ipv6 = !ipv4 && s.contains(":") && s.matches("[0-9A-Fa-f:.%a-zA-Z]+");
+      if (!ipv4 && !ipv6) {
+        return null;
+      }
+      try {
+        return InetAddress.getByName(s).getAddress();
+      } catch (UnknownHostException e) {
+        return null;
+      }
+    }
+  }
+}

@@ -1,0 +1,231 @@
+package io.callbackingress.http;
+
+import io.callbackingress.audit.AuditRecord;
+import io.callbackingress.idempotency.IdempotencyKey;
+import io.callbackingress.idempotency.InFlightKeys;
+import io.callbackingress.ratelimit.RateDecision;
+import io.callbackingress.ratelimit.RateLimiter;
+import io.callbackingress.spi.AuditSink;
+import io.callbackingress.spi.Authenticator;
+import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.validation.Violations;
+import io.vertx.core.AsyncResult;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one request pipeline of SPEC 2 that every endpoint of every family goes through: request
+ * id, authentication, rate limit, body, validation, idempotency, action, and the one place where
+ * outcomes become HTTP answers, metrics and audit lines.
+ */
+public final class Pipeline {
+
+  private static final Logger log = LoggerFactory.getLogger(Pipeline.class);
+  private static final CharSequence X_REQUEST_ID = HttpHeaders.createOptimized("X-Request-Id");
+  private static final CharSequence IDEMPOTENCY_KEY = HttpHeaders.createOptimized("Idempotency-Key");
+  private static final CharSequence IDEMPOTENT_REPLAYED = HttpHeaders.createOptimized("Idempotent-Replayed");
+  private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
+  private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
+  private static final String UNMATCHED = "unmatched";
+
+  private final BodyReader bodies;
+  private final RateLimiter limiter;
+  private final InFlightKeys inFlight;
+  private final ClientAddresses clientAddresses;
+  private final MetricsCollector metrics;
+  private final AuditSink audit;
+
+  public Pipeline(long maxBodyBytes, RateLimiter limiter, InFlightKeys inFlight, ClientAddresses clientAddresses,
+                  MetricsCollector metrics, AuditSink audit) {
+    this.bodies = new BodyReader(maxBodyBytes);
+    this.limiter = limiter;
+    this.inFlight = inFlight;
+    this.clientAddresses = clientAddresses;
+    this.metrics = metrics;
+    this.audit = audit;
+  }
+
+  /** An endpoint of a family bound to that family's authenticator. */
+  public record Route(String family, Endpoint endpoint, Authenticator authenticator, boolean rateLimited) {}
+
+  public void handle(RoutingContext routing, Route route) {
+    HttpServerRequest request = routing.request();
+    // Auth and the rate limit answer before the body is read; hold it until then.
+    request.pause();
+    Exchange exchange = begin(routing, route.family(), route.endpoint().path());
+    Call call = exchange.call;
+    String refusal = route.authenticator().refusal(call);
+    if (refusal != null) {
+      log.info("request {} to family {} unauthorized: {}", call.requestId(), route.family(), refusal);
+      finish(exchange, Future.failedFuture(ApiException.unauthorized()));
+      return;
+    }
+    Future<RateDecision> admitted = route.rateLimited()
+        ? limiter.acquire(route.family(), client(call))
+        : Future.succeededFuture();
+    admitted
+        .compose(decision -> admit(exchange, decision))
+        .compose(v -> readBody(call, route.endpoint()))
+        .compose(v -> validate(call, route.endpoint()))
+        .compose(input -> act(call, route.endpoint(), input))
+        .onComplete(result -> finish(exchange, result));
+  }
+
+  public void notFound(RoutingContext routing) {
+    Exchange exchange = begin(routing, null, UNMATCHED);
+    finish(exchange, Future.failedFuture(ApiException.notFound()));
+  }
+
+  public void methodNotAllowed(RoutingContext routing, String family, String path, String allow) {
+    Exchange exchange = begin(routing, family, path);
+    finish(exchange, Future.failedFuture(ApiException.methodNotAllowed(allow)));
+  }
+
+  /** A handler that threw instead of failing its future still gets a contract answer. */
+  public void unexpected(RoutingContext routing) {
+    Exchange exchange = begin(routing, null, UNMATCHED);
+    Throwable failure = routing.failure() != null ? routing.failure() : new IllegalStateException("status " + routing.statusCode());
+    finish(exchange, Future.failedFuture(failure));
+  }
+
+  private Exchange begin(RoutingContext routing, String family, String path) {
+    HttpServerRequest request = routing.request();
+    String requestId = RequestIds.accept(request.getHeader(X_REQUEST_ID));
+    Call call = new Call(routing, family, path, requestId, System.nanoTime(),
+        clientAddresses.clientIp(request), clientAddresses.identity(request));
+    return new Exchange(call);
+  }
+
+  private static String client(Call call) {
+    return call.identity() != null ? call.identity() : call.clientIp();
+  }
+
+  private static Future<Void> admit(Exchange exchange, RateDecision decision) {
+    exchange.decision = decision;
+    if (decision != null && !decision.allowed()) {
+      return Future.failedFuture(ApiException.of(429, "Rate limit exceeded"));
+    }
+    return Future.succeededFuture();
+  }
+
+  private Future<Void> readBody(Call call, Endpoint endpoint) {
+    HttpServerRequest request = call.request();
+    if (endpoint.body() == Endpoint.BodyKind.NONE) {
+      request.resume();
+      return Future.succeededFuture();
+    }
+    return bodies.read(request, endpoint.mediaTypes()).map(body -> {
+      call.body(body);
+      if (endpoint.body() == Endpoint.BodyKind.JSON) {
+        call.json(BodyReader.parseObject(body));
+      }
+      return null;
+    });
+  }
+
+  private static Future<Object> validate(Call call, Endpoint endpoint) {
+    Violations violations = new Violations();
+    Object input = endpoint.validator().validate(call, violations);
+    return violations.isEmpty() ? Future.succeededFuture(input) : Future.failedFuture(violations.toException());
+  }
+
+  private Future<Reply> act(Call call, Endpoint endpoint, Object input) {
+    String key = endpoint.idempotent() ? call.header(IDEMPOTENCY_KEY) : null;
+    if (key == null) {
+      return endpoint.action().apply(call, input);
+    }
+    if (!IdempotencyKeys.isValid(key)) {
+      return Future.failedFuture(ApiException.badRequest("Invalid Idempotency-Key"));
+    }
+    IdempotencyKey idempotencyKey = new IdempotencyKey(
+        call.request().method().name() + " " + call.request().path(), key, IdempotencyKeys.fingerprint(call.body()));
+    if (!inFlight.enter(idempotencyKey)) {
+      return Future.failedFuture(ApiException.conflict("A request with this Idempotency-Key is in progress"));
+    }
+    call.idempotencyKey(idempotencyKey);
+    return endpoint.action().apply(call, input).andThen(done -> inFlight.leave(idempotencyKey));
+  }
+
+  private void finish(Exchange exchange, AsyncResult<Reply> result) {
+    Call call = exchange.call;
+    HttpServerResponse response = call.request().response();
+    int status;
+    JsonObject body;
+    if (result.succeeded()) {
+      Reply reply = result.result();
+      if (reply.isWritten()) {
+        record(call, reply.status(), call.request().response().bytesWritten());
+        return;
+      }
+      status = reply.status();
+      body = reply.body();
+      if (reply.replayed()) {
+        response.putHeader(IDEMPOTENT_REPLAYED, TRUE);
+      }
+    } else if (result.cause() instanceof ApiException refusal) {
+      status = refusal.status();
+      body = refusal.body();
+      refusal.headers().forEach(response::putHeader);
+    } else {
+      status = 500;
+      body = new JsonObject().put("error", "Internal server error");
+      log.error("request {} failed on {} {}", call.requestId(), call.request().method(), call.route(), result.cause());
+    }
+    if (response.ended() || response.closed()) {
+      record(call, status, 0);
+      return;
+    }
+    Buffer payload = body.toBuffer();
+    MultiMap headers = response.headers();
+    headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
+    headers.set(X_REQUEST_ID, call.requestId());
+    if (exchange.decision != null) {
+      exchange.decision.writeHeaders(headers);
+    }
+    HttpServerRequest request = call.request();
+    boolean unreadBody = !request.isEnded();
+    if (status == 413 && request.version() != HttpVersion.HTTP_2) {
+      // The rest of an oversized body is not worth reading: answer and close the connection.
+      headers.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+      response.setStatusCode(status).end(payload).onComplete(v -> request.connection().close());
+    } else {
+      if (unreadBody) {
+        // Discard what the caller still sends, so the connection stays usable.
+        request.handler(null);
+        request.resume();
+      }
+      response.setStatusCode(status).end(payload);
+    }
+    record(call, status, payload.length());
+  }
+
+  private void record(Call call, int status, long bytesOut) {
+    long nanos = System.nanoTime() - call.startNanos();
+    String family = call.family() == null ? "none" : call.family();
+    HttpServerRequest request = call.request();
+    metrics.request(family, call.route(), request.method().name(), status, nanos);
+    audit.record(new AuditRecord(Instant.now().toString(), call.requestId(), request.method().name(),
+        call.route().equals(UNMATCHED) ? request.path() : call.route(), status, nanos / 1_000_000.0,
+        call.clientIp(), call.identity(), family, request.bytesRead(), bytesOut));
+  }
+
+  /** The state of one request that only the pipeline sees. */
+  private static final class Exchange {
+    final Call call;
+    RateDecision decision;
+
+    Exchange(Call call) {
+      this.call = call;
+    }
+  }
+}

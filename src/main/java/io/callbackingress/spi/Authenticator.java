@@ -1,0 +1,16 @@
+package io.callbackingress.spi;
+
+import io.callbackingress.http.Call;
+
+/** Decides whether a caller may use a family's endpoints. Runs on the event loop: must not block. */
+@FunctionalInterface
+public interface Authenticator {
+
+  Authenticator NONE = call -> null;
+
+  /**
+   * Null to let the request through; otherwise why it is refused. The reason goes to the log only:
+   * the caller sees a bare 401 (SPEC 2.3).
+   */
+  String refusal(Call call);
+}

@@ -1,0 +1,27 @@
+package io.callbackingress.spi;
+
+import io.callbackingress.config.IngressConfig;
+import io.callbackingress.store.Writer;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.SqlClient;
+
+/** What a family is given on the event loop it is mounted on. */
+public interface FamilyContext {
+
+  Vertx vertx();
+
+  IngressConfig config();
+
+  /** {@code spi.basePath} + path: {@code spiPath("/tooling_jobs")} → {@code /spi/tooling_jobs}. */
+  default String spiPath(String path) {
+    return config().spiBasePath() + path;
+  }
+
+  /** This loop's durable writer: group commit, idempotency and events come with every write. */
+  Writer writer();
+
+  /** A client for reads that never wait behind writes. */
+  SqlClient reads();
+
+  MetricsCollector metrics();
+}

@@ -1,0 +1,273 @@
+package io.callbackingress.validation;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Reads one JSON object of a request body field by field, recording every violation under its
+ * dotted path instead of stopping at the first, so a 422 lists them all. A getter returns
+ * {@code null} for a missing or invalid value; callers build their request only when
+ * {@link Violations#isEmpty()}.
+ */
+public final class JsonInput {
+
+  private final JsonObject json;
+  private final String path;
+  private final Violations violations;
+
+  private JsonInput(JsonObject json, String path, Violations violations) {
+    this.json = json;
+    this.path = path;
+    this.violations = violations;
+  }
+
+  /** The wrapped object of a request body ({@code {"tooling_job":{...}}}), reported under its name. */
+  public static JsonInput root(JsonObject body, String name, Violations violations) {
+    Object value = body.getValue(name);
+    if (!(value instanceof JsonObject object)) {
+      violations.add(name, value == null ? "is required" : "must be an object");
+      return new JsonInput(new JsonObject(), name, new Violations());
+    }
+    return new JsonInput(object, name, violations);
+  }
+
+  /** A bare body whose fields sit at the top level. */
+  public static JsonInput top(JsonObject body, Violations violations) {
+    return new JsonInput(body, "", violations);
+  }
+
+  public boolean has(String key) {
+    return json.getValue(key) != null;
+  }
+
+  public String requiredString(String key, int minLength, int maxLength) {
+    return string(key, true, minLength, maxLength, null, null);
+  }
+
+  public String requiredString(String key, int minLength, int maxLength, Pattern pattern, String patternMessage) {
+    return string(key, true, minLength, maxLength, pattern, patternMessage);
+  }
+
+  public String optionalString(String key, int minLength, int maxLength) {
+    return string(key, false, minLength, maxLength, null, null);
+  }
+
+  public String optionalString(String key, int minLength, int maxLength, Pattern pattern, String patternMessage) {
+    return string(key, false, minLength, maxLength, pattern, patternMessage);
+  }
+
+  /** A free-text field limited in UTF-8 bytes, as stored (SPEC 3.1 {@code output}). */
+  public String optionalText(String key, int maxUtf8Bytes) {
+    return text(key, false, maxUtf8Bytes);
+  }
+
+  public String requiredText(String key, int maxUtf8Bytes) {
+    return text(key, true, maxUtf8Bytes);
+  }
+
+  public String requiredEnum(String key, Set<String> allowed) {
+    return oneOf(key, true, allowed);
+  }
+
+  public String optionalEnum(String key, Set<String> allowed) {
+    return oneOf(key, false, allowed);
+  }
+
+  public Long optionalInteger(String key, long min) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
+        || Math.abs(n.doubleValue()) > Long.MAX_VALUE) {
+      violations.add(at(key), "must be an integer");
+      return null;
+    }
+    if (n.longValue() < min) {
+      violations.add(at(key), "must be greater than or equal to " + min);
+      return null;
+    }
+    return n.longValue();
+  }
+
+  public Long requiredInteger(String key, long min) {
+    if (json.getValue(key) == null) {
+      violations.add(at(key), "is required");
+      return null;
+    }
+    return optionalInteger(key, min);
+  }
+
+  public Double optionalNumber(String key, double min, double max) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      return null;
+    }
+    if (!(value instanceof Number n)) {
+      violations.add(at(key), "must be a number");
+      return null;
+    }
+    double d = n.doubleValue();
+    if (!(d >= min && d <= max)) {
+      violations.add(at(key), "must be between " + format(min) + " and " + format(max));
+      return null;
+    }
+    return d;
+  }
+
+  public JsonObject optionalObject(String key) {
+    return object(key, false);
+  }
+
+  public JsonObject requiredObject(String key) {
+    return object(key, true);
+  }
+
+  /** Each element of an optional array of objects, as an input of its own ({@code tests.1.status}). */
+  public List<JsonInput> optionalObjects(String key) {
+    JsonArray array = array(key, false);
+    if (array == null) {
+      return null;
+    }
+    List<JsonInput> items = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      String itemPath = at(key) + "." + i;
+      if (item instanceof JsonObject object) {
+        items.add(new JsonInput(object, itemPath, violations));
+      } else {
+        violations.add(itemPath, "must be an object");
+      }
+    }
+    return items;
+  }
+
+  public List<String> requiredStrings(String key, int maxLength) {
+    JsonArray array = array(key, true);
+    if (array == null) {
+      return null;
+    }
+    List<String> items = new ArrayList<>(array.size());
+    for (int i = 0; i < array.size(); i++) {
+      Object item = array.getValue(i);
+      if (item instanceof String s && !s.isEmpty() && s.length() <= maxLength) {
+        items.add(s);
+      } else {
+        violations.add(at(key) + "." + i, "must be a string of 1 to " + maxLength + " characters");
+      }
+    }
+    return items;
+  }
+
+  /** Records a violation that spans fields, such as an exactly-one-of rule. */
+  public void reject(String key, String message) {
+    violations.add(at(key), message);
+  }
+
+  private String string(String key, boolean required, int min, int max, Pattern pattern, String patternMessage) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      if (required) {
+        violations.add(at(key), "is required");
+      }
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      violations.add(at(key), "must be a string");
+      return null;
+    }
+    if (s.length() < min || s.length() > max) {
+      violations.add(at(key), min == max ? "must be " + min + " characters" : "must be " + min + " to " + max + " characters");
+      return null;
+    }
+    if (pattern != null && !pattern.matcher(s).matches()) {
+      violations.add(at(key), patternMessage);
+      return null;
+    }
+    return s;
+  }
+
+  private String text(String key, boolean required, int maxUtf8Bytes) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      if (required) {
+        violations.add(at(key), "is required");
+      }
+      return null;
+    }
+    if (!(value instanceof String s)) {
+      violations.add(at(key), "must be a string");
+      return null;
+    }
+    // Most texts are far below the limit in chars × 3, the worst UTF-8 expansion: skip encoding them.
+    if ((long) s.length() * 3 > maxUtf8Bytes && s.getBytes(StandardCharsets.UTF_8).length > maxUtf8Bytes) {
+      violations.add(at(key), "must be at most " + maxUtf8Bytes + " bytes (UTF-8)");
+      return null;
+    }
+    return s;
+  }
+
+  private String oneOf(String key, boolean required, Set<String> allowed) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      if (required) {
+        violations.add(at(key), "is required");
+      }
+      return null;
+    }
+    if (!(value instanceof String s) || !allowed.contains(s)) {
+      violations.add(at(key), "must be one of " + String.join(", ", sorted(allowed)));
+      return null;
+    }
+    return s;
+  }
+
+  private JsonObject object(String key, boolean required) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      if (required) {
+        violations.add(at(key), "is required");
+      }
+      return null;
+    }
+    if (!(value instanceof JsonObject object)) {
+      violations.add(at(key), "must be an object");
+      return null;
+    }
+    return object;
+  }
+
+  private JsonArray array(String key, boolean required) {
+    Object value = json.getValue(key);
+    if (value == null) {
+      if (required) {
+        violations.add(at(key), "is required");
+      }
+      return null;
+    }
+    if (!(value instanceof JsonArray array)) {
+      violations.add(at(key), "must be an array");
+      return null;
+    }
+    return array;
+  }
+
+  private String at(String key) {
+    return path.isEmpty() ? key : path + "." + key;
+  }
+
+  private static List<String> sorted(Set<String> values) {
+    List<String> list = new ArrayList<>(values);
+    list.sort(null);
+    return list;
+  }
+
+  private static String format(double d) {
+    return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
+  }
+}

@@ -1,0 +1,54 @@
+package io.callbackingress.support;
+
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.classic.spi.IThrowableProxy;
+import ch.qos.logback.classic.spi.StackTraceElementProxy;
+import ch.qos.logback.core.AppenderBase;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * Turns Vert.x's blocked-thread warnings into test failures (logback-test.xml routes them here).
+ *
+ * <p>Test Vert.x instances report any event-loop task over 100 ms, with its stack (see
+ * {@link TestVertx}). A warning fails the test when that stack is waiting — on a socket, a file, a
+ * lock, a sleep, JDBC, DNS — which is what a blocking slip looks like. A stack that is only busy
+ * (class loading, JIT warm-up, first allocations of a cold JVM on a shared two-core machine) is
+ * printed but not failed: it is not a slip, and failing on it would make the suite flaky.
+ */
+public final class BlockedThreads extends AppenderBase<ILoggingEvent> {
+
+  private static final List<String> WAITING = List.of(
+      "java.lang.Thread.sleep", "java.lang.Object.wait", "java.util.concurrent.locks.LockSupport.park",
+      "java.net.Socket", "java.net.InetAddress.getByName", "java.net.InetAddress.getAllByName",
+      "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream",
+      "java.io.FileOutputStream", "java.io.RandomAccessFile", "java.sql.", "org.postgresql.",
+      "io.vertx.core.Future.await", "java.util.concurrent.CompletableFuture.get",
+      "java.util.concurrent.CompletableFuture.join", "java.lang.Process");
+
+  private static final List<String> failures = new CopyOnWriteArrayList<>();
+
+  @Override
+  protected void append(ILoggingEvent event) {
+    IThrowableProxy stack = event.getThrowableProxy();
+    if (stack == null) {
+      return;
+    }
+    for (StackTraceElementProxy frame : stack.getStackTraceElementProxyArray()) {
+      String text = frame.getStackTraceElement().getClassName() + "." + frame.getStackTraceElement().getMethodName();
+      for (String waiting : WAITING) {
+        if (text.startsWith(waiting)) {
+          failures.add(event.getFormattedMessage() + " waiting in " + frame.getSTEAsString());
+          return;
+        }
+      }
+    }
+  }
+
+  /** The blocking slips since the last call, which clears them. */
+  public static List<String> drain() {
+    List<String> seen = List.copyOf(failures);
+    failures.clear();
+    return seen;
+  }
+}

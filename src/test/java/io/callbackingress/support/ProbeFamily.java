@@ -1,0 +1,54 @@
+package io.callbackingress.support;
+
+import io.callbackingress.http.Endpoint;
+import io.callbackingress.http.Reply;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.Violations;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * A family that exists only in tests (enable it with {@code families.probe}): it exercises the
+ * shared pipeline — validation paths, idempotency, the writer, the error mapping — without
+ * depending on a real family's rules.
+ */
+public final class ProbeFamily implements EndpointFamily {
+
+  private static final Pattern NAME = Pattern.compile("[a-z]+");
+
+  public record Probe(String name, List<JsonInput> items) {}
+
+  @Override
+  public String name() {
+    return "probe";
+  }
+
+  @Override
+  public List<Endpoint> endpoints(FamilyContext context) {
+    return List.of(
+        Endpoint.json(HttpMethod.POST, context.spiPath("/probes"), ProbeFamily::parse, (call, probe) ->
+            context.writer().write(call, (connection, events) -> connection.query("SELECT 1").execute()
+                .map(rows -> Reply.created(new JsonObject().put("name", probe.name()))))),
+        Endpoint.get(context.spiPath("/probes/:name"), call ->
+            Future.succeededFuture(Reply.ok(new JsonObject().put("name", call.pathParam("name"))))),
+        Endpoint.get(context.spiPath("/probes/:name/boom"), call -> {
+          throw new IllegalStateException("secret detail that must not leak");
+        }));
+  }
+
+  private static Probe parse(JsonObject body, Violations violations) {
+    JsonInput probe = JsonInput.root(body, "probe", violations);
+    String name = probe.requiredString("name", 1, 10, NAME, "must be lowercase letters");
+    List<JsonInput> items = probe.optionalObjects("items");
+    if (items != null) {
+      items.forEach(item -> item.requiredEnum("status", Set.of("pass", "fail")));
+    }
+    return violations.isEmpty() ? new Probe(name, items) : null;
+  }
+}

@@ -1,0 +1,75 @@
+package io.callbackingress.support;
+
+import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetSocket;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A TCP proxy between the ingress and Postgres or Redis that a test can cut and restore: stopping
+ * it closes the listener and every open connection, as a failed network would.
+ */
+public final class TcpProxy implements AutoCloseable {
+
+  private final Vertx vertx;
+  private final String targetHost;
+  private final int targetPort;
+  private final int port;
+  private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  private NetServer server;
+  private NetClient client;
+
+  public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
+    this.vertx = vertx;
+    this.targetHost = targetHost;
+    this.targetPort = targetPort;
+    this.port = IngressServer.freePort();
+    start();
+  }
+
+  public int port() {
+    return port;
+  }
+
+  /** {@code uri} with its host and port replaced by this proxy's. */
+  public String route(String uri) {
+    return uri.replace(targetHost + ":" + targetPort, "127.0.0.1:" + port);
+  }
+
+  public void start() {
+    client = vertx.createNetClient();
+    server = vertx.createNetServer().connectHandler(inbound -> {
+      inbound.pause();
+      sockets.add(inbound);
+      client.connect(targetPort, targetHost).onComplete(connected -> {
+        if (connected.failed()) {
+          inbound.close();
+          return;
+        }
+        NetSocket outbound = connected.result();
+        sockets.add(outbound);
+        inbound.handler(outbound::write);
+        outbound.handler(inbound::write);
+        inbound.closeHandler(v -> outbound.close());
+        outbound.closeHandler(v -> inbound.close());
+        inbound.resume();
+      });
+    });
+    server.listen(port, "127.0.0.1").await();
+  }
+
+  /** Cuts the link: no new connections, and every open one is closed. */
+  public void stop() {
+    server.close().await();
+    sockets.forEach(NetSocket::close);
+    sockets.clear();
+    client.close().await();
+  }
+
+  @Override
+  public void close() {
+    stop();
+  }
+}

@@ -1,0 +1,115 @@
+package io.callbackingress.support;
+
+import io.callbackingress.embedded.EmbeddedServices;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * The real Postgres and Redis the tests run against: the local servers (scripts/dev-services.sh)
+ * when they answer, else embedded ones started once per JVM. Every test class gets a database of
+ * its own and a Redis database index of its own, so classes never see each other's data.
+ */
+public final class TestServices {
+
+  private static final String LOCAL_HOST = "127.0.0.1";
+  private static String postgresAdminUri;
+  private static String redisBaseUri;
+  private static EmbeddedServices embedded;
+
+  private TestServices() {}
+
+  /** A fresh, empty database; returns its URI. */
+  public static synchronized String newDatabase(String prefix) {
+    String admin = postgresAdmin();
+    String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9_]", "_");
+    sql(admin, "CREATE DATABASE " + name);
+    return admin.substring(0, admin.lastIndexOf('/') + 1) + name;
+  }
+
+  /** Runs one statement through JDBC on the test thread: for set-up and for checking stored effects. */
+  public static void sql(String uri, String statement) {
+    try (Connection c = jdbc(uri); Statement s = c.createStatement()) {
+      s.execute(statement);
+    } catch (SQLException e) {
+      throw new IllegalStateException(statement, e);
+    }
+  }
+
+  public static Connection jdbc(String uri) throws SQLException {
+    String rest = uri.substring(uri.indexOf("://") + 3);
+    String user = rest.substring(0, rest.indexOf('@'));
+    return DriverManager.getConnection("jdbc:postgresql://" + rest.substring(rest.indexOf('@') + 1), user, "");
+  }
+
+  /** A Redis URI on a database index of its own (1–15), emptied first. */
+  public static synchronized String newRedis(int index) {
+    String uri = redisBase() + "/" + index;
+    RedisCommand.send(uri, "FLUSHDB");
+    return uri;
+  }
+
+  private static String postgresAdmin() {
+    if (postgresAdminUri == null) {
+      if (reachable(5432)) {
+        for (String user : new String[] {"postgres", "root"}) {
+          String candidate = "postgresql://" + user + "@" + LOCAL_HOST + ":5432/postgres";
+          try (Connection c = jdbc(candidate)) {
+            postgresAdminUri = candidate;
+            break;
+          } catch (SQLException tryNext) {
+            // the next user, then the embedded server
+          }
+        }
+      }
+      if (postgresAdminUri == null) {
+        postgresAdminUri = embedded().postgres;
+      }
+    }
+    return postgresAdminUri;
+  }
+
+  private static String redisBase() {
+    if (redisBaseUri == null) {
+      redisBaseUri = reachable(6379) ? "redis://" + LOCAL_HOST + ":6379" : embedded().redis;
+    }
+    return redisBaseUri;
+  }
+
+  private record Embedded(String postgres, String redis) {}
+
+  private static Embedded embeddedUris;
+
+  private static Embedded embedded() {
+    if (embeddedUris == null) {
+      try {
+        embedded = new EmbeddedServices();
+        Path dir = Files.createTempDirectory("callback-ingress-test");
+        embeddedUris = new Embedded(embedded.startPostgres(dir), embedded.startRedis());
+        Runtime.getRuntime().addShutdownHook(new Thread(embedded::close));
+      } catch (IOException e) {
+        throw new UncheckedIOException("no local Postgres/Redis and the embedded ones failed to start", e);
+      }
+    }
+    return embeddedUris;
+  }
+
+  private static boolean reachable(int port) {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress(LOCAL_HOST, port), 500);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+}
