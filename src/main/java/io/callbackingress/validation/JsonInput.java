@@ -36,6 +36,11 @@ public final class JsonInput {
     return new JsonInput(object, name, violations);
   }
 
+  /** An object inside the body, reported under {@code path}. */
+  public static JsonInput nested(JsonObject object, String path, Violations violations) {
+    return new JsonInput(object, path, violations);
+  }
+
   /** A bare body whose fields sit at the top level. */
   public static JsonInput top(JsonObject body, Violations violations) {
     return new JsonInput(body, "", violations);

@@ -1,0 +1,60 @@
+package io.callbackingress.family.ai;
+
+import io.callbackingress.sanitize.Sanitizer;
+import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.Violations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/** The request bodies of the ai family (SPEC 3.3), validated. */
+final class AiRequests {
+
+  private static final Pattern SLUG = Pattern.compile("[a-z0-9-]+");
+  private static final String SLUG_RULE = "must be 1 to 100 characters of a-z, 0-9 and -";
+  private static final int MAX_SLUG = 100;
+  private static final int MAX_SHORT_TEXT = 255;
+  private static final int MAX_PATTERN = 255;
+
+  private AiRequests() {}
+
+  record Response(String submissionUuid, String model, String content, String requestId, JsonObject usage) {}
+
+  record Analysis(String submissionUuid, String trackSlug, String exerciseSlug, JsonArray patterns, Double confidence,
+                  String summary) {}
+
+  static Response response(JsonObject body, Violations violations, int maxOutputBytes) {
+    JsonInput response = JsonInput.root(body, "chatgpt_response", violations);
+    String submissionUuid = response.requiredString("submission_uuid", 1, MAX_SHORT_TEXT);
+    String model = response.requiredString("model", 1, MAX_SHORT_TEXT);
+    String content = response.requiredText("content", maxOutputBytes);
+    String requestId = response.optionalString("request_id", 1, MAX_SHORT_TEXT);
+    JsonObject usage = null;
+    if (response.has("usage")) {
+      JsonObject raw = response.optionalObject("usage");
+      if (raw != null) {
+        JsonInput tokens = JsonInput.nested(raw, "chatgpt_response.usage", violations);
+        Long prompt = tokens.requiredInteger("prompt_tokens", 0);
+        Long completion = tokens.requiredInteger("completion_tokens", 0);
+        usage = new JsonObject().put("prompt_tokens", prompt).put("completion_tokens", completion);
+      }
+    }
+    return violations.isEmpty()
+        ? new Response(submissionUuid, model, Sanitizer.sanitize(content), requestId, usage)
+        : null;
+  }
+
+  static Analysis analysis(JsonObject body, Violations violations, int maxOutputBytes) {
+    JsonInput analysis = JsonInput.root(body, "ai_analysis", violations);
+    String submissionUuid = analysis.requiredString("submission_uuid", 1, MAX_SHORT_TEXT);
+    String track = analysis.requiredString("track_slug", 1, MAX_SLUG, SLUG, SLUG_RULE);
+    String exercise = analysis.requiredString("exercise_slug", 1, MAX_SLUG, SLUG, SLUG_RULE);
+    List<String> patterns = analysis.requiredStrings("patterns", MAX_PATTERN);
+    Double confidence = analysis.optionalNumber("confidence", 0, 1);
+    String summary = analysis.optionalText("summary", maxOutputBytes);
+    return violations.isEmpty()
+        ? new Analysis(submissionUuid, track, exercise, new JsonArray(patterns), confidence, Sanitizer.sanitize(summary))
+        : null;
+  }
+}

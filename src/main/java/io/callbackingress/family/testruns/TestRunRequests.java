@@ -1,0 +1,77 @@
+package io.callbackingress.family.testruns;
+
+import io.callbackingress.sanitize.Sanitizer;
+import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.Violations;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** The request bodies of the test_runs family (SPEC 3.2), validated. */
+final class TestRunRequests {
+
+  static final Pattern SLUG = Pattern.compile("[a-z0-9-]+");
+  static final String SLUG_RULE = "must be 1 to 100 characters of a-z, 0-9 and -";
+  static final int MAX_SLUG = 100;
+  private static final Set<String> STATUSES = Set.of("queued", "running", "pass", "fail", "error");
+  private static final Set<String> TEST_STATUSES = Set.of("pass", "fail", "error");
+  private static final int MAX_SHORT_TEXT = 255;
+  private static final int MAX_TEST_NAME = 1024;
+
+  private TestRunRequests() {}
+
+  record Submission(String submissionUuid, String trackSlug, String exerciseSlug, String userHandle, String status,
+                    JsonArray tests, Long durationMs, String output) {}
+
+  record Update(String status, JsonArray tests, Long durationMs, String output) {
+    boolean isEmpty() {
+      return status == null && tests == null && durationMs == null && output == null;
+    }
+  }
+
+  static Submission submission(JsonObject body, Violations violations, int maxOutputBytes) {
+    JsonInput run = JsonInput.root(body, "test_run", violations);
+    String submissionUuid = run.requiredString("submission_uuid", 1, MAX_SHORT_TEXT);
+    String track = run.requiredString("track_slug", 1, MAX_SLUG, SLUG, SLUG_RULE);
+    String exercise = run.requiredString("exercise_slug", 1, MAX_SLUG, SLUG, SLUG_RULE);
+    String user = run.optionalString("user_handle", 1, MAX_SHORT_TEXT);
+    String status = run.requiredEnum("status", STATUSES);
+    JsonArray tests = tests(run, violations);
+    Long duration = run.optionalInteger("duration_ms", 0);
+    String output = run.optionalText("output", maxOutputBytes);
+    return violations.isEmpty()
+        ? new Submission(submissionUuid, track, exercise, user, status, tests, duration, Sanitizer.sanitize(output))
+        : null;
+  }
+
+  static Update update(JsonObject body, Violations violations, int maxOutputBytes) {
+    JsonInput run = JsonInput.root(body, "test_run", violations);
+    String status = run.optionalEnum("status", STATUSES);
+    JsonArray tests = tests(run, violations);
+    Long duration = run.optionalInteger("duration_ms", 0);
+    String output = run.optionalText("output", maxOutputBytes);
+    return violations.isEmpty() ? new Update(status, tests, duration, Sanitizer.sanitize(output)) : null;
+  }
+
+  /** {@code tests}: each {@code {"name", "status", "message"?}}, reported by index when invalid. */
+  private static JsonArray tests(JsonInput run, Violations violations) {
+    List<JsonInput> items = run.optionalObjects("tests");
+    if (items == null) {
+      return null;
+    }
+    JsonArray tests = new JsonArray();
+    for (JsonInput item : items) {
+      String name = item.requiredString("name", 1, MAX_TEST_NAME);
+      String status = item.requiredEnum("status", TEST_STATUSES);
+      String message = item.optionalText("message", MAX_TEST_NAME * 64);
+      JsonObject test = new JsonObject().put("name", name).put("status", status);
+      if (message != null) {
+        test.put("message", Sanitizer.sanitize(message));
+      }
+      tests.add(test);
+    }
+    return violations.isEmpty() ? tests : null;
+  }
+}

@@ -1,0 +1,64 @@
+package io.callbackingress.family.testruns;
+
+import io.callbackingress.store.Rows;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.UUID;
+
+/** The test_runs family's SQL. */
+public final class TestRunStore {
+
+  private static final String INSERT = """
+      INSERT INTO test_runs (id, submission_uuid, track_slug, exercise_slug, user_handle, status, tests, duration_ms, output)
+      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+  private static final String UPDATE = """
+      UPDATE test_runs
+         SET status = COALESCE($2, status), tests = COALESCE($3, tests),
+             duration_ms = COALESCE($4, duration_ms), output = COALESCE($5, output), updated_at = now()
+       WHERE id = $1
+      RETURNING status""";
+  public static final String COLUMNS =
+      "id, submission_uuid, track_slug, exercise_slug, user_handle, status, tests, duration_ms, output, created_at, updated_at";
+  private static final String FIND = "SELECT " + COLUMNS + " FROM test_runs WHERE id = $1";
+
+  private TestRunStore() {}
+
+  static Future<Void> insert(SqlClient sql, UUID id, TestRunRequests.Submission run) {
+    return sql.preparedQuery(INSERT)
+        .execute(Tuple.from(new Object[] {id, run.submissionUuid(), run.trackSlug(), run.exerciseSlug(), run.userHandle(),
+            run.status(), run.tests() == null ? null : run.tests().encode(), run.durationMs(), run.output()}))
+        .mapEmpty();
+  }
+
+  /** The status after the update, or null when there is no such run. */
+  static Future<String> update(SqlClient sql, UUID id, TestRunRequests.Update update) {
+    return sql.preparedQuery(UPDATE)
+        .execute(Tuple.of(id, update.status(), update.tests() == null ? null : update.tests().encode(),
+            update.durationMs(), update.output()))
+        .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getString("status"));
+  }
+
+  static Future<JsonObject> find(SqlClient sql, UUID id) {
+    return sql.preparedQuery(FIND).execute(Tuple.of(id))
+        .map(rows -> rows.rowCount() == 0 ? null : toJson(rows.iterator().next()));
+  }
+
+  /** A stored run as callers read it; shared with the analytics views. */
+  public static JsonObject toJson(Row row) {
+    return new JsonObject()
+        .put("id", row.getUUID("id").toString())
+        .put("submission_uuid", row.getString("submission_uuid"))
+        .put("track_slug", row.getString("track_slug"))
+        .put("exercise_slug", row.getString("exercise_slug"))
+        .put("user_handle", row.getString("user_handle"))
+        .put("status", row.getString("status"))
+        .put("tests", Rows.array(row, "tests"))
+        .put("duration_ms", row.getLong("duration_ms"))
+        .put("output", row.getString("output"))
+        .put("created_at", Rows.iso(row, "created_at"))
+        .put("updated_at", Rows.iso(row, "updated_at"));
+  }
+}

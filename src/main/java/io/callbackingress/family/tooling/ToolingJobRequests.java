@@ -1,0 +1,48 @@
+package io.callbackingress.family.tooling;
+
+import io.callbackingress.sanitize.Sanitizer;
+import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.Violations;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Pattern;
+
+/** The two request bodies of the tooling family (SPEC 3.1), validated. */
+final class ToolingJobRequests {
+
+  static final Set<String> STATUSES = Set.of("pending", "running", "completed", "failed", "cancelled");
+  static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
+  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]+");
+  private static final int MAX_ID = 64;
+  private static final int MAX_KIND = 64;
+  private static final int MAX_SUBMISSION_UUID = 255;
+
+  private ToolingJobRequests() {}
+
+  record Registration(String id, String kind, String submissionUuid, JsonObject metadata) {}
+
+  /** {@code output} is already sanitized: what is compared and stored is the redacted text. */
+  record Update(String status, String output, JsonObject metadata) {}
+
+  static Registration registration(JsonObject body, Violations violations) {
+    JsonInput job = JsonInput.root(body, "tooling_job", violations);
+    String id = job.optionalString("id", 1, MAX_ID, ID, "must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -");
+    String kind = job.requiredString("kind", 1, MAX_KIND);
+    String submissionUuid = job.optionalString("submission_uuid", 1, MAX_SUBMISSION_UUID);
+    JsonObject metadata = job.optionalObject("metadata");
+    if (!violations.isEmpty()) {
+      return null;
+    }
+    return new Registration(id != null ? id : UUID.randomUUID().toString(), kind, submissionUuid,
+        metadata != null ? metadata : new JsonObject());
+  }
+
+  static Update update(JsonObject body, Violations violations, int maxOutputBytes) {
+    JsonInput job = JsonInput.root(body, "tooling_job", violations);
+    String status = job.requiredEnum("status", STATUSES);
+    String output = job.optionalText("output", maxOutputBytes);
+    JsonObject metadata = job.optionalObject("metadata");
+    return violations.isEmpty() ? new Update(status, Sanitizer.sanitize(output), metadata) : null;
+  }
+}
