@@ -13,8 +13,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Test Vert.x instances report any event-loop task over 100 ms, with its stack (see
  * {@link TestVertx}). A warning fails the test when that stack is waiting — on a socket, a file, a
  * lock, a sleep, JDBC, DNS — which is what a blocking slip looks like. A stack that is only busy
- * (class loading, JIT warm-up, first allocations of a cold JVM on a shared two-core machine) is
- * printed but not failed: it is not a slip, and failing on it would make the suite flaky.
+ * (JIT warm-up, first allocations of a cold JVM on a shared two-core machine) or inside a class
+ * initializer is printed but not failed: it is not a slip, and failing on it would make the suite
+ * flaky.
  */
 public final class BlockedThreads extends AppenderBase<ILoggingEvent> {
 
@@ -24,14 +25,14 @@ public final class BlockedThreads extends AppenderBase<ILoggingEvent> {
       "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream",
       "java.io.FileOutputStream", "java.io.RandomAccessFile", "java.sql.", "org.postgresql.",
       "io.vertx.core.Future.await", "java.util.concurrent.CompletableFuture.get",
-      "java.util.concurrent.CompletableFuture.join", "java.lang.Process");
+      "java.util.concurrent.CompletableFuture.join", "java.lang.ProcessImpl", "java.lang.Process.waitFor");
 
   private static final List<String> failures = new CopyOnWriteArrayList<>();
 
   @Override
   protected void append(ILoggingEvent event) {
     IThrowableProxy stack = event.getThrowableProxy();
-    if (stack == null) {
+    if (stack == null || initializesAClass(stack)) {
       return;
     }
     for (StackTraceElementProxy frame : stack.getStackTraceElementProxyArray()) {
@@ -43,6 +44,16 @@ public final class BlockedThreads extends AppenderBase<ILoggingEvent> {
         }
       }
     }
+  }
+
+  /** A class initializer runs once per JVM: whatever it waits on is warm-up, not a slip. */
+  private static boolean initializesAClass(IThrowableProxy stack) {
+    for (StackTraceElementProxy frame : stack.getStackTraceElementProxyArray()) {
+      if (frame.getStackTraceElement().getMethodName().equals("<clinit>")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The blocking slips since the last call, which clears them. */

@@ -1,5 +1,6 @@
 package io.callbackingress.support;
 
+import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -58,12 +59,20 @@ public final class Http {
   }
 
   public Response send(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
+    return request(method, path, headers, body).await();
+  }
+
+  /** The same request without waiting: for bursts and concurrent requests. */
+  public Future<Response> request(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
     RequestOptions options = new RequestOptions().setMethod(method).setPort(port).setURI(path);
     headers.forEach(options::putHeader);
     return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(b -> new Response(response.statusCode(), response.headers(), b.toString())))
-        .await();
+        .compose(response -> response.body().map(b -> new Response(response.statusCode(), response.headers(), b.toString())));
+  }
+
+  public static Map<String, String> json() {
+    return Map.of("Content-Type", "application/json");
   }
 
   private static Map<String, String> withJson(Map<String, String> headers) {
