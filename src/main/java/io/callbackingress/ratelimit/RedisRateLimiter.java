@@ -8,6 +8,7 @@ import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Response;
@@ -68,8 +69,9 @@ public final class RedisRateLimiter implements RateLimiter {
     RedisOptions options = new RedisOptions(redisOptions)
         .setPoolName("ratelimit")
         // Each loop holds its one connection for the life of the process.
-        .setMaxPoolSize(eventLoops);
-    options.getNetClientOptions().setConnectTimeout(CONNECT_TIMEOUT_MILLIS);
+        .setMaxPoolSize(eventLoops)
+        .setNetClientOptions(new NetClientOptions(redisOptions.getNetClientOptions())
+            .setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
     CircuitBreaker breaker = CircuitBreaker.create("redis", vertx, new CircuitBreakerOptions()
             .setTimeout(TIMEOUT_MILLIS)
             .setMaxFailures(MAX_FAILURES)
