@@ -11,6 +11,7 @@ import io.callbackingress.ops.HealthCheck;
 import io.callbackingress.ops.OperationsEndpoints;
 import io.callbackingress.ops.Readiness;
 import io.callbackingress.ratelimit.RateLimiter;
+import io.callbackingress.ratelimit.RedisRateLimiter;
 import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.AuthProvider;
 import io.callbackingress.spi.Authenticator;
@@ -29,6 +30,7 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
@@ -102,7 +104,8 @@ public final class Ingress {
       throw new ConfigException("http.trustedProxies", e.getMessage());
     }
     Database database = Database.of(postgresUri, config.postgres(), env);
-    Redis redis = Redis.createClient(vertx, RedisConnector.options(redisUri, config.redis(), env));
+    RedisOptions redisOptions = RedisConnector.options(redisUri, config.redis(), env);
+    Redis redis = Redis.createClient(vertx, redisOptions);
     Pool reads = database.readPool(vertx);
     Readiness readiness = new Readiness(List.of(
         check("postgres", () -> reads.query("SELECT 1").execute().mapEmpty()),
@@ -110,7 +113,7 @@ public final class Ingress {
         check("spool", Future::succeededFuture)));
     String[] basicAuth = basicAuth(config, env);
     OperationsEndpoints operations = new OperationsEndpoints(vertx, readiness, registry, basicAuth[0], basicAuth[1]);
-    RateLimiter limiter = RateLimiter.unlimited();
+    RateLimiter limiter = RedisRateLimiter.create(vertx, redisOptions, eventLoops(config), config.rateLimit(), metrics);
     Pipeline pipeline = new Pipeline(config.http().maxBodyBytes(), limiter, new InFlightKeys(), clientAddresses,
         metrics, audit);
     return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,

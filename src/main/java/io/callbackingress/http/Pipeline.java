@@ -110,9 +110,10 @@ public final class Pipeline {
     return call.identity() != null ? call.identity() : call.clientIp();
   }
 
-  private static Future<Void> admit(Exchange exchange, RateDecision decision) {
+  private Future<Void> admit(Exchange exchange, RateDecision decision) {
     exchange.decision = decision;
     if (decision != null && !decision.allowed()) {
+      metrics.rateLimited(decision.family());
       return Future.failedFuture(ApiException.of(429, "Rate limit exceeded"));
     }
     return Future.succeededFuture();

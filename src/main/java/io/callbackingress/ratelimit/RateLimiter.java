@@ -6,8 +6,9 @@ import io.vertx.core.Future;
 public interface RateLimiter {
 
   /**
-   * The decision for one request; null when limiting is off (no headers are written). Fails with
-   * an {@link io.callbackingress.http.ApiException} 503 when the limiter refuses to decide.
+   * The decision for one request; null when limiting is off, or when Redis is unreachable and
+   * {@code onRedisFailure} is {@code open} (no headers are written). Fails with an
+   * {@link io.callbackingress.http.ApiException} 503 when the limiter refuses to decide.
    */
   Future<RateDecision> acquire(String family, String client);
 

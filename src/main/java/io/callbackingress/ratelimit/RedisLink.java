@@ -1,0 +1,90 @@
+package io.callbackingress.ratelimit;
+
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * One event loop's own Redis connection for the token bucket: requests from that loop are
+ * pipelined on it with no pool hand-off and no thread hop. The connection loads the script when it
+ * opens, reloads it when Redis has forgotten it (NOSCRIPT after SCRIPT FLUSH or a restart), and is
+ * reopened after it breaks, waiting longer after each failed attempt so a dead Redis is not
+ * hammered with connects.
+ *
+ * <p>Not thread-safe by design: it is created for, and only used on, one event loop.
+ */
+final class RedisLink {
+
+  /** Long enough to ride out a Redis restart without a connect storm, short enough to notice it is back. */
+  private static final long FIRST_BACKOFF_MILLIS = 50;
+  private static final long MAX_BACKOFF_MILLIS = 2_000;
+
+  private final Redis redis;
+  private final TokenBucketScript script;
+  private Future<RedisConnection> connection;
+  private long backoffMillis;
+  private long nextAttemptNanos;
+
+  RedisLink(Redis redis, TokenBucketScript script) {
+    this.redis = redis;
+    this.script = script;
+  }
+
+  /** Runs the token bucket once for {@code key}: the script's reply, or a failure if Redis did not answer. */
+  Future<Response> take(String key, int capacity, double refillPerSecond) {
+    Request evalsha = Request.cmd(Command.EVALSHA)
+        .arg(script.sha())
+        .arg(1)
+        .arg(key)
+        .arg(capacity)
+        .arg(Double.toString(refillPerSecond));
+    return connection().compose(redisConnection -> redisConnection.send(evalsha)
+        .recover(failure -> isNoScript(failure)
+            ? redisConnection.send(scriptLoad()).compose(loaded -> redisConnection.send(evalsha))
+            : Future.failedFuture(failure)));
+  }
+
+  private Future<RedisConnection> connection() {
+    if (connection != null) {
+      return connection;
+    }
+    if (System.nanoTime() < nextAttemptNanos) {
+      return Future.failedFuture(new IllegalStateException("Redis unreachable; next connect in " + backoffMillis + " ms"));
+    }
+    Future<RedisConnection> opening = redis.connect()
+        .compose(opened -> opened.send(scriptLoad())
+            .map(loaded -> opened)
+            .onFailure(failure -> opened.close()));
+    connection = opening;
+    opening.onComplete(result -> {
+      if (result.succeeded()) {
+        backoffMillis = 0;
+        result.result()
+            .exceptionHandler(failure -> forget(opening))
+            .endHandler(end -> forget(opening));
+      } else {
+        forget(opening);
+        backoffMillis = backoffMillis == 0 ? FIRST_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
+        nextAttemptNanos = System.nanoTime() + backoffMillis * 1_000_000;
+      }
+    });
+    return opening;
+  }
+
+  private void forget(Future<RedisConnection> broken) {
+    if (connection == broken) {
+      connection = null;
+    }
+  }
+
+  private Request scriptLoad() {
+    return Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source());
+  }
+
+  private static boolean isNoScript(Throwable failure) {
+    return failure.getMessage() != null && failure.getMessage().startsWith("NOSCRIPT");
+  }
+}

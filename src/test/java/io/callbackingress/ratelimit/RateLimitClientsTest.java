@@ -1,0 +1,112 @@
+package io.callbackingress.ratelimit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callbackingress.Ingress;
+import io.callbackingress.config.ConfigNode;
+import io.callbackingress.config.IngressConfig;
+import io.callbackingress.support.Http;
+import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.RedisCommand;
+import io.callbackingress.support.TestServices;
+import io.callbackingress.support.TestVertx;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** SPEC 5: who the client is, as the bucket key sees it — the socket peer, or the PROXY protocol's source. */
+class RateLimitClientsTest {
+
+  private static final JsonObject PROBE_FAMILY = new JsonObject().put("probe", new JsonObject().put("enabled", true));
+  private static final JsonObject LIMIT = new JsonObject()
+      .put("default", new JsonObject().put("capacity", 3).put("refillPerSecond", 0.01));
+
+  @Test
+  void forwardedForIsIgnoredFromAnUntrustedPeerAndEachLoopKeepsOneConnection() {
+    JsonObject config = new JsonObject().put("families", PROBE_FAMILY).put("rateLimit", LIMIT);
+    try (IngressServer server = IngressServer.start("ratelimit_peer", 3, config, Map.of())) {
+      Http http = server.http();
+      assertEquals("2", http.get("/spi/probes/x", Map.of("X-Forwarded-For", "198.51.100.1")).header("RateLimit-Remaining"));
+      assertEquals("1", http.get("/spi/probes/x", Map.of("X-Forwarded-For", "198.51.100.2")).header("RateLimit-Remaining"));
+      assertEquals("1", RedisCommand.send(server.redisUri, "EXISTS", "rl:probe:127.0.0.1").substring(1));
+      assertEquals("0", RedisCommand.send(server.redisUri, "EXISTS", "rl:probe:198.51.100.1").substring(1));
+
+      for (int i = 0; i < 20; i++) {
+        http.get("/spi/probes/x");
+      }
+      Redis admin = Redis.createClient(server.vertx, server.redisUri);
+      String clients = admin.send(Request.cmd(Command.CLIENT).arg("LIST")).await().toString();
+      long limiterConnections = clients.lines().filter(line -> line.contains("cmd=evalsha")).count();
+      assertTrue(limiterConnections >= 1 && limiterConnections <= 2,
+          "one connection per event loop (the test Vert.x has two):\n" + clients);
+      admin.close().await();
+    }
+  }
+
+  /**
+   * On a Vert.x without metrics: Vert.x 5.0.8's TCP metrics read the connection's remote address
+   * before the PROXY header is decoded and keep that one, so with metrics on the socket peer wins.
+   */
+  @Test
+  void theProxyProtocolSourceAddressIsTheClient() throws IOException {
+    JsonObject json = new JsonObject()
+        .put("http", new JsonObject().put("proxyProtocol", true).put("host", "127.0.0.1")
+            .put("port", IngressServer.freePort()))
+        .put("families", PROBE_FAMILY)
+        .put("rateLimit", LIMIT)
+        .put("postgres", new JsonObject().put("uri", TestServices.newDatabase("ratelimit_proxy")))
+        .put("redis", new JsonObject().put("uri", TestServices.newRedis(4)));
+    IngressConfig config = IngressConfig.read(ConfigNode.root(json, Map.of()));
+    Vertx vertx = Vertx.vertx();
+    try {
+      Ingress.create(config, Map.of(), vertx, TestVertx.registry(), config.postgres().uri(), config.redis().uri())
+          .deploy()
+          .await();
+      int port = config.http().port();
+      RawResponse first = viaProxy(port, "203.0.113.7");
+      assertEquals(200, first.status());
+      assertEquals("{\"name\":\"x\"}", first.body());
+      assertEquals("2", first.headers().get("ratelimit-remaining"));
+      assertEquals("1", viaProxy(port, "203.0.113.7").headers().get("ratelimit-remaining"));
+      assertEquals("2", viaProxy(port, "203.0.113.8").headers().get("ratelimit-remaining"));
+      assertEquals("1", RedisCommand.send(config.redis().uri(), "EXISTS", "rl:probe:203.0.113.7").substring(1));
+    } finally {
+      vertx.close().await();
+    }
+  }
+
+  private record RawResponse(int status, Map<String, String> headers, String body) {}
+
+  /** A load balancer's connection: the PROXY v1 line, then one HTTP/1.1 request. */
+  private static RawResponse viaProxy(int port, String sourceIp) throws IOException {
+    String request = "PROXY TCP4 " + sourceIp + " 127.0.0.1 5555 80\r\n"
+        + "GET /spi/probes/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(5_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(request.getBytes(StandardCharsets.US_ASCII));
+      out.flush();
+      InputStream in = socket.getInputStream();
+      String raw = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+      int split = raw.indexOf("\r\n\r\n");
+      String[] head = raw.substring(0, split).split("\r\n");
+      Map<String, String> headers = new LinkedHashMap<>();
+      for (int i = 1; i < head.length; i++) {
+        int colon = head[i].indexOf(':');
+        headers.put(head[i].substring(0, colon).trim().toLowerCase(java.util.Locale.ROOT), head[i].substring(colon + 1).trim());
+      }
+      return new RawResponse(Integer.parseInt(head[0].split(" ")[1]), headers, raw.substring(split + 4));
+    }
+  }
+}
