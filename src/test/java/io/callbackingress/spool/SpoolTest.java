@@ -1,0 +1,278 @@
+package io.callbackingress.spool;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callbackingress.config.IngressConfig;
+import io.callbackingress.support.BlockedThreads;
+import io.callbackingress.support.TestVertx;
+import io.vertx.core.Context;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** SPEC 7: the spool keeps acknowledged writes through crashes and hands them back in order, once. */
+class SpoolTest {
+
+  /** Header bytes plus a 100-byte payload: two such records fit in a 256-byte segment, three do not. */
+  private static final int RECORD_BYTES = RecordFormat.HEADER_BYTES + 100;
+  private static final long SMALL_SEGMENT = 256;
+
+  @TempDir
+  Path dir;
+  private Vertx vertx;
+  private final List<Spool> opened = new ArrayList<>();
+
+  @BeforeEach
+  void start() {
+    vertx = TestVertx.create(TestVertx.registry());
+  }
+
+  @AfterEach
+  void stop() {
+    opened.forEach(spool -> spool.close().otherwiseEmpty().await());
+    vertx.close().await();
+    assertEquals(List.of(), BlockedThreads.drain());
+  }
+
+  @Test
+  void appendedRecordsAreReadBackInOrder() {
+    Spool spool = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    for (int i = 0; i < 5; i++) {
+      spool.append(Buffer.buffer("record-" + i)).await();
+    }
+    assertEquals(List.of("record-0", "record-1", "record-2", "record-3", "record-4"), payloads(spool.next(10).await()));
+    assertEquals(List.of("record-0", "record-1"), payloads(spool.next(2).await()));
+  }
+
+  @Test
+  void concurrentAppendsFromTwoEventLoopsAreAllDurableInOrderAndShareFsyncs() {
+    Spool spool = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    int perLoop = 500;
+    Set<String> loops = ConcurrentHashMap.newKeySet();
+    Set<String> wrongContext = ConcurrentHashMap.newKeySet();
+    vertx.deployVerticle(() -> new VerticleBase() {
+      @Override
+      public Future<?> start() {
+        Context own = context;
+        String loop = Thread.currentThread().getName();
+        loops.add(loop);
+        List<Future<Void>> appends = new ArrayList<>();
+        for (int i = 0; i < perLoop; i++) {
+          appends.add(spool.append(Buffer.buffer(loop + ":" + i))
+              .andThen(done -> {
+                if (Vertx.currentContext() != own) {
+                  wrongContext.add(Thread.currentThread().getName());
+                }
+              }));
+        }
+        return Future.all(appends);
+      }
+    }, new DeploymentOptions().setInstances(2)).await();
+
+    assertEquals(2, loops.size(), "appends came from two event loops");
+    assertEquals(Set.of(), wrongContext, "each append completes on its caller's context");
+    List<String> records = payloads(spool.next(10 * perLoop).await());
+    assertEquals(2 * perLoop, records.size());
+    List<String> firstLoop = new ArrayList<>();
+    List<String> secondLoop = new ArrayList<>();
+    String first = records.get(0).split(":")[0];
+    for (String record : records) {
+      (record.startsWith(first + ":") ? firstLoop : secondLoop).add(record);
+    }
+    assertEquals(perLoop, firstLoop.size());
+    for (int i = 0; i < perLoop; i++) {
+      assertTrue(firstLoop.get(i).endsWith(":" + i), firstLoop.get(i));
+      assertTrue(secondLoop.get(i).endsWith(":" + i), secondLoop.get(i));
+    }
+    assertTrue(spool.fsyncs() < 2 * perLoop, "group commit made " + spool.fsyncs() + " fsyncs");
+  }
+
+  @Test
+  void reopeningRecoversEveryAppendedRecord() {
+    Spool spool = open(Long.MAX_VALUE, SMALL_SEGMENT);
+    for (int i = 0; i < 7; i++) {
+      spool.append(payload(i)).await();
+    }
+    spool.close().await();
+
+    Spool reopened = open(Long.MAX_VALUE, SMALL_SEGMENT);
+    List<SpoolRecord> records = reopened.next(100).await();
+    assertEquals(7, records.size());
+    for (int i = 0; i < 7; i++) {
+      assertEquals(payload(i), records.get(i).payload());
+    }
+    assertEquals(7, reopened.stats().depth());
+    assertEquals(records.get(0).appendedAt(), reopened.stats().oldest());
+    reopened.append(payload(7)).await();
+    assertEquals(8, reopened.next(100).await().size());
+  }
+
+  @Test
+  void aTailCutMidRecordIsTruncatedAndTheRestReplayed() throws IOException {
+    Spool spool = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    for (int i = 0; i < 3; i++) {
+      spool.append(payload(i)).await();
+    }
+    spool.close().await();
+    Path segment = onlySegment();
+    try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+      channel.truncate(3L * RECORD_BYTES - 40);
+    }
+
+    Spool reopened = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    assertEquals(List.of(payload(0), payload(1)), buffers(reopened.next(10).await()));
+    assertEquals(2L * RECORD_BYTES, Files.size(segment));
+    reopened.append(payload(9)).await();
+    reopened.close().await();
+    assertEquals(List.of(payload(0), payload(1), payload(9)),
+        buffers(open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES).next(10).await()));
+  }
+
+  @Test
+  void aFlippedByteInTheLastRecordIsTruncatedAndTheRestReplayed() throws IOException {
+    Spool spool = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    for (int i = 0; i < 3; i++) {
+      spool.append(payload(i)).await();
+    }
+    spool.close().await();
+    Path segment = onlySegment();
+    long inLastPayload = 2L * RECORD_BYTES + RecordFormat.HEADER_BYTES + 50;
+    try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+      ByteBuffer one = ByteBuffer.allocate(1);
+      channel.read(one, inLastPayload);
+      one.put(0, (byte) (one.get(0) ^ 0x01)).rewind();
+      channel.write(one, inLastPayload);
+    }
+
+    Spool reopened = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    assertEquals(List.of(payload(0), payload(1)), buffers(reopened.next(10).await()));
+    assertEquals(2, reopened.stats().depth());
+  }
+
+  @Test
+  void segmentsRollAndAreDeletedOnlyOnceAllTheirRecordsAreAcknowledged() throws IOException {
+    Spool spool = open(Long.MAX_VALUE, SMALL_SEGMENT);
+    for (int i = 0; i < 10; i++) {
+      spool.append(payload(i)).await();
+    }
+    assertEquals(5, segments().size());
+    List<SpoolRecord> records = spool.next(10).await();
+
+    spool.acknowledge(records.get(2).position()).await();
+    assertEquals(4, segments().size(), "the first segment is wholly acknowledged, the second is not");
+    assertEquals(payload(3), spool.next(1).await().get(0).payload());
+
+    spool.acknowledge(records.get(3).position()).await();
+    assertEquals(3, segments().size());
+
+    spool.acknowledge(records.get(9).position()).await();
+    assertEquals(1, segments().size(), "the active segment stays");
+    assertEquals(List.of(), spool.next(10).await());
+    spool.acknowledge(records.get(5).position()).await();
+    assertEquals(0, spool.stats().depth());
+  }
+
+  @Test
+  void anAppendPastMaxBytesFailsFastUntilSpaceIsFreed() {
+    Spool spool = open(4L * RECORD_BYTES, SMALL_SEGMENT);
+    for (int i = 0; i < 4; i++) {
+      spool.append(payload(i)).await();
+    }
+    Throwable full = assertThrows(Throwable.class, () -> spool.append(payload(4)).await());
+    assertInstanceOf(SpoolFullException.class, full);
+
+    spool.acknowledge(spool.next(2).await().get(1).position()).await();
+    spool.append(payload(4)).await();
+    assertEquals(List.of(payload(2), payload(3), payload(4)), buffers(spool.next(10).await()));
+  }
+
+  @Test
+  void statsReportDepthBytesAndTheOldestUnacknowledgedRecord() {
+    Spool spool = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    assertEquals(new SpoolStats(0, 0, null), spool.stats());
+    Instant before = Instant.ofEpochMilli(System.currentTimeMillis());
+    for (int i = 0; i < 3; i++) {
+      spool.append(payload(i)).await();
+    }
+    List<SpoolRecord> records = spool.next(3).await();
+    SpoolStats stats = spool.stats();
+    assertEquals(3, stats.depth());
+    assertEquals(3L * RECORD_BYTES, stats.bytes());
+    assertEquals(records.get(0).appendedAt(), stats.oldest());
+    assertFalse(stats.oldest().isBefore(before));
+
+    spool.acknowledge(records.get(0).position()).await();
+    assertEquals(2, spool.stats().depth());
+    assertEquals(records.get(1).appendedAt(), spool.stats().oldest());
+
+    spool.acknowledge(records.get(2).position()).await();
+    assertEquals(0, spool.stats().depth());
+    assertNull(spool.stats().oldest());
+    assertEquals(3L * RECORD_BYTES, spool.stats().bytes(), "space returns with whole segments, not records");
+  }
+
+  @Test
+  void appendsAfterCloseAreRefused() {
+    Spool spool = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    spool.close().await();
+    Throwable refused = assertThrows(Throwable.class, () -> spool.append(payload(0)).await());
+    assertSame(IllegalStateException.class, refused.getClass());
+    assertFalse(spool.healthy());
+  }
+
+  private Spool open(long maxBytes, long segmentBytes) {
+    Spool spool = Spool.open(vertx, new IngressConfig.Spool(dir.toString(), maxBytes), segmentBytes).await();
+    opened.add(spool);
+    return spool;
+  }
+
+  private static Buffer payload(int i) {
+    String text = "record-" + i + "-";
+    return Buffer.buffer(text + "x".repeat(100 - text.length()));
+  }
+
+  private static List<String> payloads(List<SpoolRecord> records) {
+    return records.stream().map(r -> r.payload().toString()).toList();
+  }
+
+  private static List<Buffer> buffers(List<SpoolRecord> records) {
+    return records.stream().map(SpoolRecord::payload).toList();
+  }
+
+  private List<Path> segments() throws IOException {
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(p -> p.toString().endsWith(".seg")).sorted().toList();
+    }
+  }
+
+  private Path onlySegment() throws IOException {
+    List<Path> segments = segments();
+    assertEquals(1, segments.size());
+    assertEquals("00000000000000000001.seg", segments.get(0).getFileName().toString());
+    return segments.get(0);
+  }
+}
