@@ -60,10 +60,12 @@ public final class Ingress {
   private final OperationsEndpoints operations;
   private final Map<String, EndpointFamily> families;
   private final Map<String, Authenticator> authenticators;
+  private final Map<String, String> env;
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
                   Pipeline pipeline, OperationsEndpoints operations, Readiness readiness, Pool reads,
-                  Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators) {
+                  Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators,
+                  Map<String, String> env) {
     this.config = config;
     this.vertx = vertx;
     this.metrics = metrics;
@@ -75,6 +77,7 @@ public final class Ingress {
     this.reads = reads;
     this.families = families;
     this.authenticators = authenticators;
+    this.env = env;
     this.writeBudget = new WriteBudget(config.limits().maxInFlightWrites());
   }
 
@@ -114,7 +117,7 @@ public final class Ingress {
     Pipeline pipeline = new Pipeline(config.http().maxBodyBytes(), limiter, new InFlightKeys(), clientAddresses,
         metrics, audit);
     return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,
-        families, authenticators);
+        families, authenticators, Map.copyOf(env));
   }
 
   /** Deploys the server verticles; completes when every listener is bound. */
@@ -183,6 +186,11 @@ public final class Ingress {
       @Override
       public MetricsCollector metrics() {
         return metrics;
+      }
+
+      @Override
+      public Map<String, String> env() {
+        return env;
       }
     };
     return new LoopServices(writer, context);
