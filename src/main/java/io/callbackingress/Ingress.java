@@ -23,6 +23,7 @@ import io.callbackingress.store.Database;
 import io.callbackingress.store.RedisConnector;
 import io.callbackingress.store.WriteBudget;
 import io.callbackingress.store.Writer;
+import io.callbackingress.tls.TlsListener;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -61,11 +62,12 @@ public final class Ingress {
   private final Map<String, EndpointFamily> families;
   private final Map<String, Authenticator> authenticators;
   private final Map<String, String> env;
+  private final TlsListener tls;
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
                   Pipeline pipeline, OperationsEndpoints operations, Readiness readiness, Pool reads,
                   Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators,
-                  Map<String, String> env) {
+                  Map<String, String> env, TlsListener tls) {
     this.config = config;
     this.vertx = vertx;
     this.metrics = metrics;
@@ -78,6 +80,7 @@ public final class Ingress {
     this.families = families;
     this.authenticators = authenticators;
     this.env = env;
+    this.tls = tls;
     this.writeBudget = new WriteBudget(config.limits().maxInFlightWrites());
   }
 
@@ -91,6 +94,8 @@ public final class Ingress {
         config.plugins().metrics(), "plugins.metrics");
     metrics.bind(registry);
     AuditSink audit = Plugins.named(AuditSink.class, AuditSink::name, config.plugins().audit(), "plugins.audit");
+    // TLS files first: an unusable certificate must stop start-up before anything connects.
+    TlsListener tls = config.tls().enabled() ? TlsListener.create(config.tls(), vertx) : null;
     Map<String, EndpointFamily> families = enabledFamilies(config);
     Map<String, Authenticator> authenticators = new LinkedHashMap<>();
     for (String family : families.keySet()) {
@@ -117,7 +122,7 @@ public final class Ingress {
     Pipeline pipeline = new Pipeline(config.http().maxBodyBytes(), limiter, new InFlightKeys(), clientAddresses,
         metrics, audit);
     return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,
-        families, authenticators, Map.copyOf(env));
+        families, authenticators, Map.copyOf(env), tls);
   }
 
   /** Deploys the server verticles; completes when every listener is bound. */
@@ -128,9 +133,13 @@ public final class Ingress {
     Future<String> management = config.management().port() == null
         ? Future.succeededFuture()
         : vertx.deployVerticle(() -> new IngressVerticle(this, true), new DeploymentOptions().setInstances(1));
+    if (tls != null) {
+      tls.startReloading(vertx);
+    }
     return Future.all(main, management).onSuccess(v -> log.info(
-        "callback-ingress listening on {}:{} with {} event loops; families {}",
-        config.http().host(), config.http().port(), instances, families.keySet())).mapEmpty();
+        "callback-ingress listening on {}:{}{} with {} event loops; families {}",
+        config.http().host(), config.http().port(), tls == null ? "" : " and TLS " + config.tls().port(),
+        instances, families.keySet())).mapEmpty();
   }
 
   /** SIGTERM: readiness DOWN first, then the listeners stop and in-flight requests finish. */
@@ -141,6 +150,11 @@ public final class Ingress {
 
   public IngressConfig config() {
     return config;
+  }
+
+  /** The HTTPS listener's settings, or null when {@code tls.enabled} is false. */
+  public TlsListener tls() {
+    return tls;
   }
 
   public Pipeline pipeline() {
