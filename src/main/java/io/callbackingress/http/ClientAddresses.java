@@ -21,7 +21,7 @@ public class ClientAddresses {
   /** The SSLSession value under which a connection's identity is kept. */
   private static final String IDENTITY = "callback-ingress.identity";
   /** Marks "looked, no certificate" so a session without one is not examined again. */
-  private static final String NO_IDENTITY = new String("");
+  private static final Object NO_IDENTITY = new Object();
 
   private final List<Cidr> trustedProxies;
 

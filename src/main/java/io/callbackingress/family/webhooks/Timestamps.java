@@ -6,7 +6,8 @@ final class Timestamps {
   private Timestamps() {}
 
   static boolean within(String seconds, long nowSeconds, long toleranceSeconds) {
-    if (seconds == null || seconds.isEmpty() || seconds.length() > 19 || !seconds.chars().allMatch(Character::isDigit)) {
+    // 18 digits always fit a long: a longer "timestamp" is refused, not an exception.
+    if (seconds == null || seconds.isEmpty() || seconds.length() > 18 || !seconds.chars().allMatch(Character::isDigit)) {
       return false;
     }
     return Math.abs(nowSeconds - Long.parseLong(seconds)) <= toleranceSeconds;

@@ -19,7 +19,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,9 +55,9 @@ public final class WebhooksFamily implements EndpointFamily {
     IngressConfig.Webhooks config = context.config().webhooks();
     Map<String, String> env = context.env();
     long tolerance = config.toleranceSeconds();
-    WebhookSource github = HexHmacSource.github(secrets(env, config.githubSecretsEnv()));
-    WebhookSource discourse = HexHmacSource.discourse(secrets(env, config.discourseSecretsEnv()));
-    WebhookSource payments = new StripeSource(secrets(env, config.paymentSecretsEnv()), tolerance);
+    List<String> github = secrets(env, config.githubSecretsEnv());
+    List<String> discourse = secrets(env, config.discourseSecretsEnv());
+    List<String> payments = secrets(env, config.paymentSecretsEnv());
     Map<String, WebhookSource> configured = new LinkedHashMap<>();
     config.sources().forEach((name, source) -> {
       List<String> secrets = secrets(env, source.secretsEnv());
@@ -67,25 +66,20 @@ public final class WebhooksFamily implements EndpointFamily {
       }
     });
     Receiver receiver = new Receiver(context);
-    List<Endpoint> endpoints = new ArrayList<>();
-    for (WebhookSource fixed : List.of(github, discourse, payments)) {
-      boolean hasSecrets = !secrets(env, secretsEnv(config, fixed.name())).isEmpty();
-      endpoints.add(Endpoint.raw(HttpMethod.POST, context.spiPath("/webhooks/" + fixed.name()), MEDIA_TYPES,
-          call -> hasSecrets ? receiver.receive(call, fixed) : Future.failedFuture(ApiException.notFound())));
-    }
-    endpoints.add(Endpoint.raw(HttpMethod.POST, context.spiPath("/webhooks/:source"), MEDIA_TYPES, call -> {
-      WebhookSource source = configured.get(call.pathParam("source"));
-      return source == null ? Future.failedFuture(ApiException.notFound()) : receiver.receive(call, source);
-    }));
-    return endpoints;
+    return List.of(
+        fixed(context, receiver, HexHmacSource.github(github), !github.isEmpty()),
+        fixed(context, receiver, HexHmacSource.discourse(discourse), !discourse.isEmpty()),
+        fixed(context, receiver, new StripeSource(payments, tolerance), !payments.isEmpty()),
+        Endpoint.raw(HttpMethod.POST, context.spiPath("/webhooks/:source"), MEDIA_TYPES, call -> {
+          WebhookSource source = configured.get(call.pathParam("source"));
+          return source == null ? Future.failedFuture(ApiException.notFound()) : receiver.receive(call, source);
+        }));
   }
 
-  private static String secretsEnv(IngressConfig.Webhooks config, String source) {
-    return switch (source) {
-      case "github" -> config.githubSecretsEnv();
-      case "discourse" -> config.discourseSecretsEnv();
-      default -> config.paymentSecretsEnv();
-    };
+  /** A built-in source's route; without secrets it exists but answers 404, like an unknown source (SPEC 11). */
+  private static Endpoint fixed(FamilyContext context, Receiver receiver, WebhookSource source, boolean hasSecrets) {
+    return Endpoint.raw(HttpMethod.POST, context.spiPath("/webhooks/" + source.name()), MEDIA_TYPES,
+        call -> hasSecrets ? receiver.receive(call, source) : Future.failedFuture(ApiException.notFound()));
   }
 
   private static WebhookSource standard(String name, List<String> secrets, long tolerance) {
