@@ -24,6 +24,7 @@ import io.callbackingress.store.Database;
 import io.callbackingress.store.RedisConnector;
 import io.callbackingress.store.WriteBudget;
 import io.callbackingress.store.Writer;
+import io.callbackingress.tls.TlsListener;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -62,10 +63,13 @@ public final class Ingress {
   private final OperationsEndpoints operations;
   private final Map<String, EndpointFamily> families;
   private final Map<String, Authenticator> authenticators;
+  private final Map<String, String> env;
+  private final TlsListener tls;
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
                   Pipeline pipeline, OperationsEndpoints operations, Readiness readiness, Pool reads,
-                  Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators) {
+                  Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators,
+                  Map<String, String> env, TlsListener tls) {
     this.config = config;
     this.vertx = vertx;
     this.metrics = metrics;
@@ -77,6 +81,8 @@ public final class Ingress {
     this.reads = reads;
     this.families = families;
     this.authenticators = authenticators;
+    this.env = env;
+    this.tls = tls;
     this.writeBudget = new WriteBudget(config.limits().maxInFlightWrites());
   }
 
@@ -90,6 +96,8 @@ public final class Ingress {
         config.plugins().metrics(), "plugins.metrics");
     metrics.bind(registry);
     AuditSink audit = Plugins.named(AuditSink.class, AuditSink::name, config.plugins().audit(), "plugins.audit");
+    // TLS files first: an unusable certificate must stop start-up before anything connects.
+    TlsListener tls = config.tls().enabled() ? TlsListener.create(config.tls(), vertx) : null;
     Map<String, EndpointFamily> families = enabledFamilies(config);
     Map<String, Authenticator> authenticators = new LinkedHashMap<>();
     for (String family : families.keySet()) {
@@ -117,7 +125,7 @@ public final class Ingress {
     Pipeline pipeline = new Pipeline(config.http().maxBodyBytes(), limiter, new InFlightKeys(), clientAddresses,
         metrics, audit);
     return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,
-        families, authenticators);
+        families, authenticators, Map.copyOf(env), tls);
   }
 
   /** Deploys the server verticles; completes when every listener is bound. */
@@ -128,9 +136,13 @@ public final class Ingress {
     Future<String> management = config.management().port() == null
         ? Future.succeededFuture()
         : vertx.deployVerticle(() -> new IngressVerticle(this, true), new DeploymentOptions().setInstances(1));
+    if (tls != null) {
+      tls.startReloading(vertx);
+    }
     return Future.all(main, management).onSuccess(v -> log.info(
-        "callback-ingress listening on {}:{} with {} event loops; families {}",
-        config.http().host(), config.http().port(), instances, families.keySet())).mapEmpty();
+        "callback-ingress listening on {}:{}{} with {} event loops; families {}",
+        config.http().host(), config.http().port(), tls == null ? "" : " and TLS " + config.tls().port(),
+        instances, families.keySet())).mapEmpty();
   }
 
   /** SIGTERM: readiness DOWN first, then the listeners stop and in-flight requests finish. */
@@ -141,6 +153,11 @@ public final class Ingress {
 
   public IngressConfig config() {
     return config;
+  }
+
+  /** The HTTPS listener's settings, or null when {@code tls.enabled} is false. */
+  public TlsListener tls() {
+    return tls;
   }
 
   public Pipeline pipeline() {
@@ -186,6 +203,11 @@ public final class Ingress {
       @Override
       public MetricsCollector metrics() {
         return metrics;
+      }
+
+      @Override
+      public Map<String, String> env() {
+        return env;
       }
     };
     return new LoopServices(writer, context);

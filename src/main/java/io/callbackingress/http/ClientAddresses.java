@@ -1,10 +1,15 @@
 package io.callbackingress.http;
 
+import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.security.cert.Certificate;
+import java.security.cert.X509Certificate;
 import java.util.List;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
 
 /**
  * Who is calling (SPEC 5): the client IP — the socket peer, or behind a trusted proxy the right-most
@@ -12,6 +17,11 @@ import java.util.List;
  * identity when the connection has one.
  */
 public class ClientAddresses {
+
+  /** The SSLSession value under which a connection's identity is kept. */
+  private static final String IDENTITY = "callback-ingress.identity";
+  /** Marks "looked, no certificate" so a session without one is not examined again. */
+  private static final Object NO_IDENTITY = new Object();
 
   private final List<Cidr> trustedProxies;
 
@@ -39,9 +49,41 @@ public class ClientAddresses {
     return peer;
   }
 
-  /** The verified client-certificate identity; none without TLS client authentication. */
+  /**
+   * The verified client-certificate identity (SPEC 4): the first URI SAN (a SPIFFE id), else the
+   * first DNS SAN, else the subject CN; null without a client certificate. A certificate is only
+   * there once the handshake verified it against {@code tls.clientCaPath}. The answer is kept on
+   * the TLS session, so the certificate is parsed once per connection, not once per request.
+   */
   public String identity(HttpServerRequest request) {
-    return null;
+    HttpConnection connection = request.connection();
+    if (connection == null || !connection.isSsl()) {
+      return null;
+    }
+    SSLSession session = connection.sslSession();
+    if (session == null) {
+      return null;
+    }
+    Object cached = session.getValue(IDENTITY);
+    if (cached != null) {
+      return cached == NO_IDENTITY ? null : (String) cached;
+    }
+    String identity = identityOf(session);
+    session.putValue(IDENTITY, identity == null ? NO_IDENTITY : identity);
+    return identity;
+  }
+
+  private static String identityOf(SSLSession session) {
+    Certificate[] chain;
+    try {
+      chain = session.getPeerCertificates();
+    } catch (SSLPeerUnverifiedException noCertificate) {
+      return null;
+    }
+    if (chain.length == 0 || !(chain[0] instanceof X509Certificate certificate)) {
+      return null;
+    }
+    return CertificateIdentity.of(certificate);
   }
 
   private boolean isTrusted(String address) {

@@ -1,6 +1,7 @@
 package io.callbackingress.http;
 
 import io.callbackingress.Ingress;
+import io.callbackingress.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -17,6 +18,7 @@ public final class IngressVerticle extends VerticleBase {
   private final Ingress ingress;
   private final boolean management;
   private HttpServer server;
+  private HttpServer tlsServer;
   private Ingress.LoopServices loop;
 
   /** @param management true for the {@code management.port} listener, which serves operations only */
@@ -38,9 +40,15 @@ public final class IngressVerticle extends VerticleBase {
         .setTcpNoDelay(true)
         .setCompressionSupported(false)
         .setUseProxyProtocol(!management && config.http().proxyProtocol());
-    server = vertx.createHttpServer(options)
-        .requestHandler(RouterAssembly.build(vertx, ingress.pipeline(), routes));
-    return server.listen();
+    var router = RouterAssembly.build(vertx, ingress.pipeline(), routes);
+    server = vertx.createHttpServer(options).requestHandler(router);
+    TlsListener tls = management ? null : ingress.tls();
+    if (tls == null) {
+      return server.listen();
+    }
+    // The same router on both listeners: one request path, whichever port the caller chose.
+    tlsServer = vertx.createHttpServer(tls.secure(options)).requestHandler(router);
+    return Future.all(server.listen(), tlsServer.listen().onSuccess(tls::register));
   }
 
   @Override
@@ -48,6 +56,10 @@ public final class IngressVerticle extends VerticleBase {
     long graceMs = TimeUnit.SECONDS.toMillis(ingress.config().shutdownGraceSeconds());
     // In-flight requests finish inside the grace period, and with them the batches they wait on.
     Future<Void> closed = server.shutdown(graceMs, TimeUnit.MILLISECONDS);
+    if (tlsServer != null) {
+      ingress.tls().forget(tlsServer);
+      closed = Future.all(closed, tlsServer.shutdown(graceMs, TimeUnit.MILLISECONDS)).mapEmpty();
+    }
     return loop == null ? closed : closed.compose(v -> loop.batchWriter().drain());
   }
 }

@@ -4,6 +4,7 @@ import io.callbackingress.config.IngressConfig;
 import io.callbackingress.store.Writer;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
+import java.util.Map;
 
 /** What a family is given on the event loop it is mounted on. */
 public interface FamilyContext {
@@ -24,4 +25,10 @@ public interface FamilyContext {
   SqlClient reads();
 
   MetricsCollector metrics();
+
+  /**
+   * The environment the ingress was started with: where the secrets named by {@code *Env} keys
+   * live (SPEC 11). Families read it when they build their endpoints, never per request.
+   */
+  Map<String, String> env();
 }

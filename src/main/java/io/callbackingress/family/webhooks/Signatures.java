@@ -1,0 +1,64 @@
+package io.callbackingress.family.webhooks;
+
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/** HMAC-SHA256 over raw bytes and the constant-time comparisons every scheme relies on. */
+final class Signatures {
+
+  private static final String HMAC_SHA256 = "HmacSHA256";
+  private static final HexFormat HEX = HexFormat.of();
+
+  private Signatures() {}
+
+  /** HMAC-SHA256(key, prefix + body): the prefix carries timestamps and ids some schemes sign. */
+  static byte[] hmac(byte[] key, String prefix, Buffer body) {
+    try {
+      Mac mac = Mac.getInstance(HMAC_SHA256);
+      mac.init(new SecretKeySpec(key, HMAC_SHA256));
+      if (!prefix.isEmpty()) {
+        mac.update(prefix.getBytes(StandardCharsets.UTF_8));
+      }
+      mac.update(body.getBytes());
+      return mac.doFinal();
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("HmacSHA256 is part of every JDK", e);
+    }
+  }
+
+  static String sha256Hex(byte[] first, Buffer body) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-256");
+      digest.update(first);
+      digest.update(body.getBytes());
+      return HEX.formatHex(digest.digest());
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("SHA-256 is part of every JDK", e);
+    }
+  }
+
+  /** Decodes lowercase or uppercase hex; null for anything else, which then matches nothing. */
+  static byte[] fromHex(String hex) {
+    if (hex == null || hex.length() % 2 != 0) {
+      return null;
+    }
+    try {
+      return HEX.parseHex(hex);
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+  }
+
+  /**
+   * Constant time: the time taken says nothing about how much of a forged signature was right.
+   * A null candidate (undecodable input) is compared against the expected value anyway.
+   */
+  static boolean matches(byte[] expected, byte[] candidate) {
+    return MessageDigest.isEqual(expected, candidate == null ? new byte[0] : candidate);
+  }
+}

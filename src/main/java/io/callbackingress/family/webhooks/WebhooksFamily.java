@@ -1,0 +1,210 @@
+package io.callbackingress.family.webhooks;
+
+import io.callbackingress.config.ConfigException;
+import io.callbackingress.config.IngressConfig;
+import io.callbackingress.http.ApiException;
+import io.callbackingress.http.Call;
+import io.callbackingress.http.Endpoint;
+import io.callbackingress.http.Reply;
+import io.callbackingress.idempotency.IdempotencyKey;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.FamilyContext;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.sqlclient.Tuple;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Family {@code webhooks} (SPEC 3.5): third-party deliveries, verified over the raw bytes before
+ * anything reads them, stored verbatim, and deduplicated by delivery id through the writer's
+ * idempotency keys — the key is claimed in the same transaction as the row, so a repeat that races
+ * the first delivery still stores nothing.
+ */
+public final class WebhooksFamily implements EndpointFamily {
+
+  private static final Logger log = LoggerFactory.getLogger(WebhooksFamily.class);
+  private static final String INSERT = """
+      INSERT INTO webhook_deliveries (id, source, event_type, delivery_id, content_type, body)
+      VALUES ($1, $2, $3, $4, $5, $6)
+      ON CONFLICT (source, delivery_id) DO NOTHING
+      RETURNING id""";
+  private static final Set<String> MEDIA_TYPES = Set.of(WebhookSource.JSON, WebhookSource.FORM);
+
+  @Override
+  public String name() {
+    return "webhooks";
+  }
+
+  @Override
+  public List<Endpoint> endpoints(FamilyContext context) {
+    IngressConfig.Webhooks config = context.config().webhooks();
+    Map<String, String> env = context.env();
+    long tolerance = config.toleranceSeconds();
+    List<String> github = secrets(env, config.githubSecretsEnv());
+    List<String> discourse = secrets(env, config.discourseSecretsEnv());
+    List<String> payments = secrets(env, config.paymentSecretsEnv());
+    Map<String, WebhookSource> configured = new LinkedHashMap<>();
+    config.sources().forEach((name, source) -> {
+      List<String> secrets = secrets(env, source.secretsEnv());
+      if (!secrets.isEmpty()) {
+        configured.put(name, standard(name, secrets, tolerance));
+      }
+    });
+    Receiver receiver = new Receiver(context);
+    return List.of(
+        fixed(context, receiver, HexHmacSource.github(github), !github.isEmpty()),
+        fixed(context, receiver, HexHmacSource.discourse(discourse), !discourse.isEmpty()),
+        fixed(context, receiver, new StripeSource(payments, tolerance), !payments.isEmpty()),
+        Endpoint.raw(HttpMethod.POST, context.spiPath("/webhooks/:source"), MEDIA_TYPES, call -> {
+          WebhookSource source = configured.get(call.pathParam("source"));
+          return source == null ? Future.failedFuture(ApiException.notFound()) : receiver.receive(call, source);
+        }));
+  }
+
+  /** A built-in source's route; without secrets it exists but answers 404, like an unknown source (SPEC 11). */
+  private static Endpoint fixed(FamilyContext context, Receiver receiver, WebhookSource source, boolean hasSecrets) {
+    return Endpoint.raw(HttpMethod.POST, context.spiPath("/webhooks/" + source.name()), MEDIA_TYPES,
+        call -> hasSecrets ? receiver.receive(call, source) : Future.failedFuture(ApiException.notFound()));
+  }
+
+  private static WebhookSource standard(String name, List<String> secrets, long tolerance) {
+    try {
+      return StandardWebhooksSource.of(name, secrets, tolerance);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("webhooks.sources." + name + ".secretsEnv", "holds a secret that is not base64");
+    }
+  }
+
+  /** The comma-separated secrets of one variable; several allow rotation without a missed delivery. */
+  private static List<String> secrets(Map<String, String> env, String variable) {
+    String value = variable == null ? null : env.get(variable);
+    if (value == null) {
+      return List.of();
+    }
+    return Arrays.stream(value.split(",")).map(String::trim).filter(secret -> !secret.isEmpty()).toList();
+  }
+
+  /** The handling of one verified-or-refused delivery on one event loop. */
+  private static final class Receiver {
+
+    private final FamilyContext context;
+
+    Receiver(FamilyContext context) {
+      this.context = context;
+    }
+
+    Future<Reply> receive(Call call, WebhookSource source) {
+      if (!source.mediaTypes().contains(mediaType(call))) {
+        return Future.failedFuture(ApiException.unsupportedMediaType());
+      }
+      if (!source.verified(call, System.currentTimeMillis() / 1000)) {
+        context.metrics().webhookSignatureFailure(source.name());
+        // The reason stays vague on purpose: the signature itself must never reach a log.
+        log.info("request {}: {} webhook refused: missing or invalid signature", call.requestId(), source.name());
+        return Future.failedFuture(ApiException.unauthorized());
+      }
+      for (String header : source.requiredHeaders()) {
+        String value = call.header(header);
+        if (value == null || value.isEmpty()) {
+          return Future.failedFuture(ApiException.badRequest("Missing " + header));
+        }
+      }
+      WebhookSource.Delivery delivery = source.delivery(call, payload(call));
+      call.idempotencyKey(new IdempotencyKey("webhook:" + source.name(), delivery.deliveryId(), ""));
+      String contentType = call.header(HttpHeaders.CONTENT_TYPE);
+      return context.writer()
+          .write(call, (connection, events) -> {
+            UUID id = UUID.randomUUID();
+            return connection.preparedQuery(INSERT)
+                .execute(Tuple.of(id, source.name(), delivery.eventType(), delivery.deliveryId(),
+                    contentType, call.body()))
+                .map(rows -> {
+                  if (rows.rowCount() == 0) {
+                    // Stored before the idempotency key expired: still a repeat.
+                    return duplicate();
+                  }
+                  events.emit("webhook.received", new JsonObject()
+                      .put("id", id.toString())
+                      .put("source", source.name())
+                      .put("event_type", delivery.eventType())
+                      .put("delivery_id", delivery.deliveryId()));
+                  return Reply.accepted(new JsonObject().put("status", "accepted").put("id", id.toString()));
+                });
+          })
+          .map(reply -> reply.replayed() ? duplicate() : reply);
+    }
+
+    private static Reply duplicate() {
+      return Reply.ok(new JsonObject().put("status", "duplicate"));
+    }
+
+    /** The JSON object of the body, or of a form's {@code payload} field (SPEC 3.5). */
+    private static JsonObject payload(Call call) {
+      Buffer body = call.body();
+      if (mediaType(call).equals(WebhookSource.FORM)) {
+        String payload = formField(body.toString(StandardCharsets.UTF_8), "payload");
+        if (payload == null) {
+          throw ApiException.badRequest("Missing payload");
+        }
+        return object(Buffer.buffer(payload));
+      }
+      return object(body);
+    }
+
+    private static JsonObject object(Buffer json) {
+      Object value;
+      try {
+        value = Json.decodeValue(json);
+      } catch (DecodeException e) {
+        throw ApiException.malformedJson("invalid JSON");
+      }
+      if (!(value instanceof JsonObject object)) {
+        throw ApiException.malformedJson("the body must be a JSON object");
+      }
+      return object;
+    }
+
+    private static String formField(String form, String name) {
+      for (String pair : form.split("&")) {
+        int equals = pair.indexOf('=');
+        String key = equals < 0 ? pair : pair.substring(0, equals);
+        if (URLDecoder.decode(key, StandardCharsets.UTF_8).equals(name)) {
+          return equals < 0 ? "" : decode(pair.substring(equals + 1));
+        }
+      }
+      return null;
+    }
+
+    private static String decode(String value) {
+      try {
+        return URLDecoder.decode(value, StandardCharsets.UTF_8);
+      } catch (IllegalArgumentException e) {
+        throw ApiException.badRequest("Malformed form body");
+      }
+    }
+
+    private static String mediaType(Call call) {
+      String contentType = call.header(HttpHeaders.CONTENT_TYPE);
+      if (contentType == null) {
+        return "";
+      }
+      int semicolon = contentType.indexOf(';');
+      return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+  }
+}
