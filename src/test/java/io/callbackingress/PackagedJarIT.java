@@ -1,0 +1,108 @@
+package io.callbackingress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callbackingress.support.IngressServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The shipped artifact, as an operator runs it: {@code java -jar target/callback-ingress.jar}. */
+class PackagedJarIT {
+
+  private static final int GRACE_SECONDS = 10;
+  private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+  @TempDir
+  Path workDir;
+
+  private Process start(String config) throws IOException {
+    Files.writeString(workDir.resolve("config.json"), config);
+    return new ProcessBuilder("java", "-jar", System.getProperty("ingress.jar"), "-conf", "config.json")
+        .directory(workDir.toFile())
+        .redirectOutput(workDir.resolve("stdout.log").toFile())
+        .redirectError(workDir.resolve("stderr.log").toFile())
+        .start();
+  }
+
+  private HttpResponse<String> call(String method, int port, String path) throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+        .timeout(Duration.ofSeconds(3))
+        .method(method, HttpRequest.BodyPublishers.noBody())
+        .build();
+    return client.send(request, HttpResponse.BodyHandlers.ofString());
+  }
+
+  @Test
+  void theEmbeddedDefaultBecomesReadyAndExitsZeroOnSigterm() throws Exception {
+    int port = IngressServer.freePort();
+    Process ingress = start("{\"http\":{\"port\":" + port + "},\"shutdown\":{\"graceSeconds\":" + GRACE_SECONDS + "}}");
+    try {
+      HttpResponse<String> ready = awaitReady(ingress, port);
+      assertEquals(200, ready.statusCode(), ready.body());
+      assertTrue(ready.body().contains("\"status\":\"UP\""), ready.body());
+
+      HttpResponse<String> missing = call("POST", port, "/spi/nope");
+      assertEquals(404, missing.statusCode());
+      assertEquals("{\"error\":\"Not found\"}", missing.body());
+      assertTrue(missing.headers().firstValue("X-Request-Id").isPresent());
+
+      long signalled = System.nanoTime();
+      ingress.destroy();
+      assertTrue(ingress.waitFor(GRACE_SECONDS + 5, TimeUnit.SECONDS), "still running after the grace period");
+      assertEquals(0, ingress.exitValue());
+      assertTrue(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - signalled) <= GRACE_SECONDS);
+      List<String> stdout = Files.readAllLines(workDir.resolve("stdout.log"));
+      assertTrue(stdout.stream().allMatch(line -> line.startsWith("{")), "every stdout line is JSON");
+      assertTrue(stdout.stream().anyMatch(line -> line.contains("\"path\":\"/spi/nope\"") && line.contains("\"status\":404")),
+          "the audit line of the 404");
+    } finally {
+      ingress.destroyForcibly();
+    }
+  }
+
+  @Test
+  void anUnknownKeyStopsStartUpWithOneLineAndExitCode2() throws Exception {
+    Process ingress = start("{\"http\":{\"prot\":8080}}");
+    assertTrue(ingress.waitFor(30, TimeUnit.SECONDS));
+    assertEquals(2, ingress.exitValue());
+    List<String> stderr = Files.readAllLines(workDir.resolve("stderr.log"), StandardCharsets.UTF_8);
+    assertEquals(List.of("config: http.prot: unknown key"), stderr);
+    assertFalse(Files.readString(workDir.resolve("stdout.log")).contains("Exception"));
+  }
+
+  private HttpResponse<String> awaitReady(Process ingress, int port) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    Exception last = null;
+    while (System.nanoTime() < deadline && ingress.isAlive()) {
+      try {
+        HttpResponse<String> response = call("GET", port, "/health/ready");
+        if (response.statusCode() == 200) {
+          return response;
+        }
+      } catch (IOException notYet) {
+        last = notYet;
+      }
+      Thread.sleep(250);
+    }
+    throw new AssertionError("not ready: alive=" + ingress.isAlive() + " stderr="
+        + Files.readString(workDir.resolve("stderr.log")) + " stdout tail=" + tail(), last);
+  }
+
+  private String tail() throws IOException {
+    List<String> lines = Files.readAllLines(workDir.resolve("stdout.log"));
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+  }
+}

@@ -1,0 +1,75 @@
+package io.callbackingress.ops;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.callbackingress.support.Http;
+import io.callbackingress.support.Http.Response;
+import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.TcpProxy;
+import io.callbackingress.support.TestServices;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** SPEC 3.9: readiness follows Postgres, cut and restored through a real TCP proxy. */
+class ReadinessTest {
+
+  private static Vertx proxyVertx;
+  private static TcpProxy proxy;
+  private static IngressServer server;
+  private static Http http;
+
+  @BeforeAll
+  static void start() {
+    String database = TestServices.newDatabase("readiness");
+    URI target = URI.create(database);
+    proxyVertx = Vertx.vertx();
+    proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
+    server = IngressServer.start(proxy.route(database), TestServices.newRedis(11), new JsonObject(), Map.of());
+    http = server.http();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+    proxy.close();
+    proxyVertx.close().await();
+  }
+
+  private static JsonObject checks(String postgres) {
+    return new JsonObject().put("checks", new JsonArray()
+        .add(new JsonObject().put("id", "postgres").put("status", postgres))
+        .add(new JsonObject().put("id", "redis").put("status", "UP"))
+        .add(new JsonObject().put("id", "spool").put("status", "UP")));
+  }
+
+  @Test
+  void readinessTurnsDownWhenPostgresIsCutAndUpWhenItIsBack() throws InterruptedException {
+    Response up = http.get("/health/ready");
+    assertEquals(200, up.status());
+    assertEquals(checks("UP").put("status", "UP"), up.json());
+
+    proxy.stop();
+    Response down = http.get("/health/ready");
+    assertEquals(503, down.status());
+    assertEquals(checks("DOWN").put("status", "DOWN"), down.json());
+    assertEquals(200, http.get("/health/live").status(), "liveness does not depend on Postgres");
+
+    proxy.start();
+    Response back = null;
+    for (int attempt = 0; attempt < 50; attempt++) {
+      back = http.get("/health/ready");
+      if (back.status() == 200) {
+        break;
+      }
+      Thread.sleep(100);
+    }
+    assertEquals(200, back.status());
+    assertEquals(checks("UP").put("status", "UP"), back.json());
+  }
+}
