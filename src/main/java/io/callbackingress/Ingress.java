@@ -20,6 +20,15 @@ import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.spi.MetricsCollector;
 import io.callbackingress.spi.Plugins;
 import io.callbackingress.store.BatchWriter;
+import io.callbackingress.metrics.CircuitGauge;
+import io.callbackingress.spi.RetryPolicy;
+import io.callbackingress.spool.Spool;
+import io.callbackingress.store.BatchCommitter;
+import io.callbackingress.store.PostgresCircuit;
+import io.callbackingress.store.SpoolReplayer;
+import io.callbackingress.store.Spooler;
+import io.callbackingress.store.WriteOperation;
+import java.util.concurrent.CopyOnWriteArrayList;
 import io.callbackingress.store.Database;
 import io.callbackingress.store.RedisConnector;
 import io.callbackingress.store.WriteBudget;
@@ -58,18 +67,21 @@ public final class Ingress {
   private final Pool reads;
   private final Redis redis;
   private final Readiness readiness;
-  private final WriteBudget writeBudget;
   private final Pipeline pipeline;
   private final OperationsEndpoints operations;
   private final Map<String, EndpointFamily> families;
   private final Map<String, Authenticator> authenticators;
   private final Map<String, String> env;
   private final TlsListener tls;
+  private final Spool spool;
+  private final PostgresCircuit circuit;
+  private final RetryPolicy retryPolicy;
+  private final List<String> deployments = new CopyOnWriteArrayList<>();
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
                   Pipeline pipeline, OperationsEndpoints operations, Readiness readiness, Pool reads,
                   Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators,
-                  Map<String, String> env, TlsListener tls) {
+                  Map<String, String> env, TlsListener tls, Spool spool, RetryPolicy retryPolicy) {
     this.config = config;
     this.vertx = vertx;
     this.metrics = metrics;
@@ -83,7 +95,21 @@ public final class Ingress {
     this.authenticators = authenticators;
     this.env = env;
     this.tls = tls;
-    this.writeBudget = new WriteBudget(config.limits().maxInFlightWrites());
+    this.spool = spool;
+    this.retryPolicy = retryPolicy;
+    this.circuit = new PostgresCircuit(vertx, Math.max(MIN_CIRCUIT_RESET_MS, config.retry().baseMs()));
+    CircuitGauge.register(metrics, "postgres", circuit.breaker());
+    metrics.gauge("ingress.spool.depth", null, null, () -> spool.stats().depth());
+  }
+
+  /** Opens the spool of {@code spool.dir}; a directory it cannot use stops start-up naming the key. */
+  public static Spool openSpool(Vertx vertx, IngressConfig config) {
+    try {
+      // Called from main and tests, before the ingress exists: waiting here blocks no event loop.
+      return Spool.open(vertx, config.spool()).await();
+    } catch (RuntimeException e) {
+      throw new ConfigException("spool.dir", "cannot be used (" + config.spool().dir() + "): " + e.getMessage());
+    }
   }
 
   /**
@@ -91,11 +117,12 @@ public final class Ingress {
    * environment that it cannot run with.
    */
   public static Ingress create(IngressConfig config, Map<String, String> env, Vertx vertx,
-                               PrometheusMeterRegistry registry, String postgresUri, String redisUri) {
+                               PrometheusMeterRegistry registry, String postgresUri, String redisUri, Spool spool) {
     MetricsCollector metrics = Plugins.named(MetricsCollector.class, MetricsCollector::name,
         config.plugins().metrics(), "plugins.metrics");
     metrics.bind(registry);
     AuditSink audit = Plugins.named(AuditSink.class, AuditSink::name, config.plugins().audit(), "plugins.audit");
+    RetryPolicy retryPolicy = Plugins.named(RetryPolicy.class, RetryPolicy::name, config.retry().policy(), "retry.policy");
     // TLS files first: an unusable certificate must stop start-up before anything connects.
     TlsListener tls = config.tls().enabled() ? TlsListener.create(config.tls(), vertx) : null;
     Map<String, EndpointFamily> families = enabledFamilies(config);
@@ -118,14 +145,16 @@ public final class Ingress {
     Readiness readiness = new Readiness(List.of(
         check("postgres", () -> reads.query("SELECT 1").execute().mapEmpty()),
         check("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty()),
-        check("spool", Future::succeededFuture)));
+        check("spool", () -> spool.healthy() && spool.stats().bytes() < config.spool().maxBytes()
+            ? Future.succeededFuture()
+            : Future.failedFuture("spool unusable or full"))));
     String[] basicAuth = basicAuth(config, env);
     OperationsEndpoints operations = new OperationsEndpoints(vertx, readiness, registry, basicAuth[0], basicAuth[1]);
     RateLimiter limiter = RedisRateLimiter.create(vertx, redisOptions, eventLoops(config), config.rateLimit(), metrics);
-    Pipeline pipeline = new Pipeline(config.http().maxBodyBytes(), limiter, new InFlightKeys(), clientAddresses,
-        metrics, audit);
+    Pipeline pipeline = new Pipeline(config.http().maxBodyBytes(), limiter, new InFlightKeys(),
+        new WriteBudget(config.limits().maxInFlightWrites()), clientAddresses, metrics, audit);
     return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,
-        families, authenticators, Map.copyOf(env), tls);
+        families, authenticators, Map.copyOf(env), tls, spool, retryPolicy);
   }
 
   /** Deploys the server verticles; completes when every listener is bound. */
@@ -139,16 +168,38 @@ public final class Ingress {
     if (tls != null) {
       tls.startReloading(vertx);
     }
-    return Future.all(main, management).onSuccess(v -> log.info(
+    Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit,
+        new BatchCommitter(new EventOutbox(vertx.eventBus()), metrics, config.idempotencyTtlSeconds()), operations(),
+        retryPolicy, config.retry(), config.postgres().batch().maxRows()));
+    return Future.all(main, management, replayer).onSuccess(v -> {
+      deployments.add(main.result());
+      if (management.result() != null) {
+        deployments.add(management.result());
+      }
+      deployments.add(replayer.result());
+    }).onSuccess(v -> log.info(
         "callback-ingress listening on {}:{}{} with {} event loops; families {}",
         config.http().host(), config.http().port(), tls == null ? "" : " and TLS " + config.tls().port(),
         instances, families.keySet())).mapEmpty();
   }
 
-  /** SIGTERM: readiness DOWN first, then the listeners stop and in-flight requests finish. */
+  /**
+   * SIGTERM: readiness DOWN first, then the listeners stop, in-flight requests and their batches
+   * finish, the replayer ends its round, and the spool closes.
+   */
   public Future<Void> stop() {
     readiness.drain();
-    return vertx.close();
+    return Future.join(deployments.stream().map(vertx::undeploy).toList())
+        .eventually(spool::close)
+        .eventually(vertx::close)
+        .mapEmpty();
+  }
+
+  /** Every family's write operations by name: what a replay looks spooled writes up in. */
+  private Map<String, WriteOperation> operations() {
+    Map<String, WriteOperation> byName = new LinkedHashMap<>();
+    families.values().forEach(family -> family.operations().forEach(op -> byName.put(op.name(), op)));
+    return Map.copyOf(byName);
   }
 
   public IngressConfig config() {
@@ -176,9 +227,10 @@ public final class Ingress {
   }
 
   public LoopServices loopServices(Vertx loopVertx) {
-    BatchWriter writer = new BatchWriter(loopVertx, database, writeBudget, new EventOutbox(loopVertx.eventBus()),
-        metrics, config.postgres().batch().maxRows(), config.postgres().batch().maxDelayMs(),
+    BatchCommitter committer = new BatchCommitter(new EventOutbox(loopVertx.eventBus()), metrics,
         config.idempotencyTtlSeconds());
+    BatchWriter writer = new BatchWriter(loopVertx, database, circuit, committer, new Spooler(spool),
+        config.postgres().batch().maxRows(), config.postgres().batch().maxDelayMs());
     FamilyContext context = new FamilyContext() {
       @Override
       public Vertx vertx() {
@@ -234,6 +286,9 @@ public final class Ingress {
   public static int eventLoops(IngressConfig config) {
     return config.http().instances() > 0 ? config.http().instances() : Runtime.getRuntime().availableProcessors();
   }
+
+  /** The shortest pause before a tripped Postgres circuit lets a trial through. */
+  private static final long MIN_CIRCUIT_RESET_MS = 100;
 
   private static Map<String, EndpointFamily> enabledFamilies(IngressConfig config) {
     Map<String, EndpointFamily> available = new LinkedHashMap<>();

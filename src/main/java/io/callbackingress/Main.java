@@ -59,7 +59,7 @@ public final class Main {
               .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
           .withMetrics(new MicrometerMetricsFactory(registry))
           .build();
-      Ingress ingress = Ingress.create(config, env, vertx, registry, postgresUri, redisUri);
+      Ingress ingress = Ingress.create(config, env, vertx, registry, postgresUri, redisUri, Ingress.openSpool(vertx, config));
       Migrations.migrate(Database.of(postgresUri, config.postgres(), env));
       // main may wait: it is not an event loop.
       ingress.deploy().await();

@@ -43,6 +43,12 @@ public record Endpoint(HttpMethod method, String path, BodyKind body, Set<String
     T parse(JsonObject body, Violations violations);
   }
 
+  /** Like {@link BodyParser}, for a body whose meaning depends on the path ({@code PATCH /x/:id}). */
+  @FunctionalInterface
+  public interface PathBodyParser<T> {
+    T parse(Call call, JsonObject body, Violations violations);
+  }
+
   @FunctionalInterface
   public interface Handler<T> {
     Future<Reply> handle(Call call, T request);
@@ -62,6 +68,13 @@ public record Endpoint(HttpMethod method, String path, BodyKind body, Set<String
   public static <T> Endpoint json(HttpMethod method, String path, BodyParser<T> parser, Handler<T> handler) {
     return new Endpoint(method, path, BodyKind.JSON, Set.of("application/json"),
         (call, violations) -> parser.parse(call.json(), violations),
+        (call, input) -> handler.handle(call, (T) input));
+  }
+
+  @SuppressWarnings("unchecked")
+  public static <T> Endpoint json(HttpMethod method, String path, PathBodyParser<T> parser, Handler<T> handler) {
+    return new Endpoint(method, path, BodyKind.JSON, Set.of("application/json"),
+        (call, violations) -> parser.parse(call, call.json(), violations),
         (call, input) -> handler.handle(call, (T) input));
   }
 

@@ -8,6 +8,7 @@ import io.callbackingress.ratelimit.RateLimiter;
 import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.store.WriteBudget;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
@@ -41,15 +42,17 @@ public final class Pipeline {
   private final BodyReader bodies;
   private final RateLimiter limiter;
   private final InFlightKeys inFlight;
+  private final WriteBudget writeBudget;
   private final ClientAddresses clientAddresses;
   private final MetricsCollector metrics;
   private final AuditSink audit;
 
-  public Pipeline(long maxBodyBytes, RateLimiter limiter, InFlightKeys inFlight, ClientAddresses clientAddresses,
-                  MetricsCollector metrics, AuditSink audit) {
+  public Pipeline(long maxBodyBytes, RateLimiter limiter, InFlightKeys inFlight, WriteBudget writeBudget,
+                  ClientAddresses clientAddresses, MetricsCollector metrics, AuditSink audit) {
     this.bodies = new BodyReader(maxBodyBytes);
     this.limiter = limiter;
     this.inFlight = inFlight;
+    this.writeBudget = writeBudget;
     this.clientAddresses = clientAddresses;
     this.metrics = metrics;
     this.audit = audit;
@@ -75,6 +78,7 @@ public final class Pipeline {
         : Future.succeededFuture();
     admitted
         .compose(decision -> admit(exchange, decision))
+        .compose(v -> reserveWrite(exchange, route.endpoint()))
         .compose(v -> readBody(call, route.endpoint()))
         .compose(v -> validate(call, route.endpoint()))
         .compose(input -> act(call, route.endpoint(), input))
@@ -119,6 +123,21 @@ public final class Pipeline {
     return Future.succeededFuture();
   }
 
+  /**
+   * SPEC 7: past {@code limits.maxInFlightWrites} a write is refused before its body is read, so
+   * an overload costs neither memory nor a database round trip.
+   */
+  private Future<Void> reserveWrite(Exchange exchange, Endpoint endpoint) {
+    if (endpoint.body() == Endpoint.BodyKind.NONE) {
+      return Future.succeededFuture();
+    }
+    if (!writeBudget.tryAcquire()) {
+      return Future.failedFuture(ApiException.overloaded(1));
+    }
+    exchange.holdsWriteSlot = true;
+    return Future.succeededFuture();
+  }
+
   private Future<Void> readBody(Call call, Endpoint endpoint) {
     HttpServerRequest request = call.request();
     if (endpoint.body() == Endpoint.BodyKind.NONE) {
@@ -159,6 +178,10 @@ public final class Pipeline {
 
   private void finish(Exchange exchange, AsyncResult<Reply> result) {
     Call call = exchange.call;
+    if (exchange.holdsWriteSlot) {
+      exchange.holdsWriteSlot = false;
+      writeBudget.release();
+    }
     HttpServerResponse response = call.request().response();
     int status;
     JsonObject body;
@@ -224,6 +247,7 @@ public final class Pipeline {
   private static final class Exchange {
     final Call call;
     RateDecision decision;
+    boolean holdsWriteSlot;
 
     Exchange(Call call) {
       this.call = call;

@@ -5,6 +5,7 @@ import io.callbackingress.http.ApiException;
 import io.callbackingress.spi.MetricsCollector;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
+import io.callbackingress.metrics.CircuitGauge;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -79,11 +80,7 @@ public final class RedisRateLimiter implements RateLimiter {
             .setNotificationAddress(null))
         .openHandler(v -> log.warn("Redis unreachable: rate limiting falls back to \"{}\"", limits.onRedisFailure()))
         .closeHandler(v -> log.info("Redis reachable again: rate limiting uses the shared buckets"));
-    metrics.gauge("ingress.circuit.state", "name", "redis", () -> switch (breaker.state()) {
-      case CLOSED -> 0;
-      case HALF_OPEN -> 1;
-      case OPEN -> 2;
-    });
+    CircuitGauge.register(metrics, "redis", breaker);
     LocalRateLimiter local = new LocalRateLimiter(limits);
     RateLimiter fallback = switch (limits.onRedisFailure()) {
       case "open" -> RateLimiter.unlimited();

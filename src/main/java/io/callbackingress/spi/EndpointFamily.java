@@ -1,6 +1,7 @@
 package io.callbackingress.spi;
 
 import io.callbackingress.http.Endpoint;
+import io.callbackingress.store.WriteOperation;
 import java.util.List;
 
 /**
@@ -21,4 +22,12 @@ public interface EndpointFamily {
 
   /** Builds this family's endpoints for one event loop. Called on that loop; must not block. */
   List<Endpoint> endpoints(FamilyContext context);
+
+  /**
+   * Every write operation the family's endpoints submit. A write that waited in the spool finds
+   * its operation here by name when it is replayed, possibly by a process started after a crash.
+   */
+  default List<WriteOperation> operations() {
+    return List.of();
+  }
 }

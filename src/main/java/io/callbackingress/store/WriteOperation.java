@@ -2,19 +2,65 @@ package io.callbackingress.store;
 
 import io.callbackingress.http.Reply;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.function.Function;
 
 /**
- * One write, run inside a batch's transaction. It should be shaped so that its outcomes — created,
- * not found, conflict, stale — come back from {@code RETURNING} and {@code ON CONFLICT} rather than
- * from errors, since an error aborts the transaction that other writes share.
+ * A named write whose whole input is JSON, so it can wait in the spool while Postgres is away and
+ * run later — after a restart too — exactly as it would have run at once (SPEC 7). Anything the
+ * write generates (ids) is generated before, into its arguments, so a replay answers what the
+ * caller was told.
+ *
+ * <p>A write should be shaped so its outcomes — created, not found, conflict, stale — come back
+ * from {@code RETURNING} and {@code ON CONFLICT} rather than errors, since an error aborts the
+ * transaction that other writes share.
  */
-@FunctionalInterface
 public interface WriteOperation {
 
+  Reply QUEUED = Reply.accepted(new JsonObject().put("status", "queued"));
+
+  /** Unique across families: how a spooled write finds its operation again. */
+  String name();
+
+  /** Sends the statements on {@code sql} (pipelined with the batch's other writes) and returns the answer. */
+  Future<Reply> execute(SqlConnection sql, JsonObject args, WriteContext context);
+
   /**
-   * Sends the statements on {@code connection} (pipelined with the batch's other writes) and
-   * returns the answer. Events of the change go to {@code events}, in the same transaction.
+   * The answer while the write waits in the spool: what an insert will answer anyway, or
+   * {@code 202 {"status":"queued"}} for a write whose outcome depends on stored state.
    */
-  Future<Reply> execute(SqlConnection connection, EventSink events);
+  default Reply whenSpooled(JsonObject args) {
+    return QUEUED;
+  }
+
+  @FunctionalInterface
+  interface Executor {
+    Future<Reply> execute(SqlConnection sql, JsonObject args, WriteContext context);
+  }
+
+  /** A write whose outcome depends on stored state: answered 202 queued while spooled. */
+  static WriteOperation of(String name, Executor executor) {
+    return of(name, executor, args -> QUEUED);
+  }
+
+  /** A write whose answer is known before it runs (an insert with its id): the same answer while spooled. */
+  static WriteOperation of(String name, Executor executor, Function<JsonObject, Reply> whenSpooled) {
+    return new WriteOperation() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public Future<Reply> execute(SqlConnection sql, JsonObject args, WriteContext context) {
+        return executor.execute(sql, args, context);
+      }
+
+      @Override
+      public Reply whenSpooled(JsonObject args) {
+        return whenSpooled.apply(args);
+      }
+    };
+  }
 }

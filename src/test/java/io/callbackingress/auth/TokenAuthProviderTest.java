@@ -106,7 +106,8 @@ class TokenAuthProviderTest {
     Vertx vertx = TestVertx.create(TestVertx.registry());
     try {
       return assertThrows(ConfigException.class, () -> Ingress.create(config, env, vertx, TestVertx.registry(),
-          "postgresql://nobody@127.0.0.1:1/none", "redis://127.0.0.1:1/7"));
+          "postgresql://nobody@127.0.0.1:1/none", "redis://127.0.0.1:1/7",
+          null));
     } finally {
       vertx.close().await();
     }

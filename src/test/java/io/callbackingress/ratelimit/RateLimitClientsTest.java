@@ -17,6 +17,7 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
@@ -66,11 +67,13 @@ class RateLimitClientsTest {
         .put("families", PROBE_FAMILY)
         .put("rateLimit", LIMIT)
         .put("postgres", new JsonObject().put("uri", TestServices.newDatabase("ratelimit_proxy")))
-        .put("redis", new JsonObject().put("uri", TestServices.newRedis(4)));
+        .put("redis", new JsonObject().put("uri", TestServices.newRedis(4)))
+        .put("spool", new JsonObject().put("dir", Files.createTempDirectory("spool").toString()));
     IngressConfig config = IngressConfig.read(ConfigNode.root(json, Map.of()));
     Vertx vertx = Vertx.vertx();
     try {
-      Ingress.create(config, Map.of(), vertx, TestVertx.registry(), config.postgres().uri(), config.redis().uri())
+      Ingress.create(config, Map.of(), vertx, TestVertx.registry(), config.postgres().uri(), config.redis().uri(),
+              Ingress.openSpool(vertx, config))
           .deploy()
           .await();
       int port = config.http().port();

@@ -15,6 +15,9 @@ import java.util.Map;
 /** Real HTTP requests to a test server, awaited on the test thread (never on an event loop). */
 public final class Http {
 
+  /** A test request that hears nothing for this long fails rather than hanging the suite. */
+  private static final long REQUEST_IDLE_TIMEOUT_MS = 20_000;
+
   private final HttpClient client;
   private final int port;
 
@@ -64,7 +67,8 @@ public final class Http {
 
   /** The same request without waiting: for bursts and concurrent requests. */
   public Future<Response> request(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setPort(port).setURI(path);
+    RequestOptions options = new RequestOptions().setMethod(method).setPort(port).setURI(path)
+        .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
     headers.forEach(options::putHeader);
     return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))

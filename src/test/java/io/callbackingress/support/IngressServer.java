@@ -66,7 +66,8 @@ public final class IngressServer implements AutoCloseable {
     Migrations.migrate(Database.of(databaseUri, ingressConfig.postgres(), env));
     PrometheusMeterRegistry registry = TestVertx.registry();
     Vertx vertx = TestVertx.create(registry);
-    Ingress ingress = Ingress.create(ingressConfig, env, vertx, registry, databaseUri, redisUri);
+    Ingress ingress = Ingress.create(ingressConfig, env, vertx, registry, databaseUri, redisUri,
+        Ingress.openSpool(vertx, ingressConfig));
     ingress.deploy().await();
     return new IngressServer(vertx, registry, ingressConfig, ingress, databaseUri, redisUri);
   }

@@ -4,6 +4,7 @@ import io.callbackingress.http.Endpoint;
 import io.callbackingress.http.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.store.WriteOperation;
 import io.callbackingress.validation.JsonInput;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.Future;
@@ -24,17 +25,26 @@ public final class ProbeFamily implements EndpointFamily {
 
   public record Probe(String name, List<JsonInput> items) {}
 
+  /** A write that stores nothing: enough to go through batching, idempotency and the spool. */
+  static final WriteOperation TOUCH = WriteOperation.of("probe.touch",
+      (sql, args, context) -> sql.query("SELECT 1").execute().map(rows -> Reply.created(args)),
+      Reply::created);
+
   @Override
   public String name() {
     return "probe";
   }
 
   @Override
+  public List<WriteOperation> operations() {
+    return List.of(TOUCH);
+  }
+
+  @Override
   public List<Endpoint> endpoints(FamilyContext context) {
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/probes"), ProbeFamily::parse, (call, probe) ->
-            context.writer().write(call, (connection, events) -> connection.query("SELECT 1").execute()
-                .map(rows -> Reply.created(new JsonObject().put("name", probe.name()))))),
+            context.writer().write(call, TOUCH, new JsonObject().put("name", probe.name()))),
         Endpoint.get(context.spiPath("/probes/:name"), call ->
             Future.succeededFuture(Reply.ok(new JsonObject().put("name", call.pathParam("name"))))),
         Endpoint.get(context.spiPath("/probes/:name/boom"), call -> {

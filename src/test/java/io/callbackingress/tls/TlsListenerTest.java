@@ -176,7 +176,8 @@ class TlsListenerTest {
     Vertx vertx = TestVertx.create(TestVertx.registry());
     try {
       return assertThrows(ConfigException.class, () -> Ingress.create(config, Map.of(), vertx, TestVertx.registry(),
-          "postgresql://nobody@127.0.0.1:1/none", "redis://127.0.0.1:1/8"));
+          "postgresql://nobody@127.0.0.1:1/none", "redis://127.0.0.1:1/8",
+          null));
     } finally {
       vertx.close().await();
     }

@@ -1,11 +1,10 @@
 package io.callbackingress.family.ai;
 
-import io.callbackingress.http.Call;
 import io.callbackingress.http.Endpoint;
 import io.callbackingress.http.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.vertx.core.Future;
+import io.callbackingress.store.WriteOperation;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -22,9 +21,44 @@ public final class AiFamily implements EndpointFamily {
       INSERT INTO ai_analyses (id, submission_uuid, track_slug, exercise_slug, patterns, confidence, summary)
       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)""";
 
+  static final WriteOperation STORE_RESPONSE = WriteOperation.of("chatgpt_response.create",
+      (sql, args, context) -> {
+        AiRequests.Response response = AiRequests.Response.fromArgs(args);
+        return sql.preparedQuery(INSERT_RESPONSE)
+            .execute(Tuple.from(new Object[] {UUID.fromString(response.id()), response.submissionUuid(), response.model(),
+                response.content(), response.requestId(), response.usage() == null ? null : response.usage().encode()}))
+            .map(v -> {
+              context.emit("chatgpt_response.created", new JsonObject().put("id", response.id())
+                  .put("submission_uuid", response.submissionUuid()).put("model", response.model()));
+              return created(response.id());
+            });
+      },
+      args -> created(args.getString("id")));
+
+  static final WriteOperation STORE_ANALYSIS = WriteOperation.of("ai_analysis.create",
+      (sql, args, context) -> {
+        AiRequests.Analysis analysis = AiRequests.Analysis.fromArgs(args);
+        return sql.preparedQuery(INSERT_ANALYSIS)
+            .execute(Tuple.from(new Object[] {UUID.fromString(analysis.id()), analysis.submissionUuid(),
+                analysis.trackSlug(), analysis.exerciseSlug(), analysis.patterns().encode(), analysis.confidence(),
+                analysis.summary()}))
+            .map(v -> {
+              context.emit("ai_analysis.created", new JsonObject().put("id", analysis.id())
+                  .put("submission_uuid", analysis.submissionUuid()).put("track_slug", analysis.trackSlug())
+                  .put("exercise_slug", analysis.exerciseSlug()));
+              return created(analysis.id());
+            });
+      },
+      args -> created(args.getString("id")));
+
   @Override
   public String name() {
     return "ai";
+  }
+
+  @Override
+  public List<WriteOperation> operations() {
+    return List.of(STORE_RESPONSE, STORE_ANALYSIS);
   }
 
   @Override
@@ -33,34 +67,13 @@ public final class AiFamily implements EndpointFamily {
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/chatgpt_responses"),
             (body, violations) -> AiRequests.response(body, violations, maxOutputBytes),
-            (call, response) -> storeResponse(context, call, response)),
+            (call, response) -> context.writer().write(call, STORE_RESPONSE, response.toArgs())),
         Endpoint.json(HttpMethod.POST, context.spiPath("/ai_analysis"),
             (body, violations) -> AiRequests.analysis(body, violations, maxOutputBytes),
-            (call, analysis) -> storeAnalysis(context, call, analysis)));
+            (call, analysis) -> context.writer().write(call, STORE_ANALYSIS, analysis.toArgs())));
   }
 
-  private static Future<Reply> storeResponse(FamilyContext context, Call call, AiRequests.Response response) {
-    UUID id = UUID.randomUUID();
-    Tuple row = Tuple.from(new Object[] {id, response.submissionUuid(), response.model(), response.content(),
-        response.requestId(), response.usage() == null ? null : response.usage().encode()});
-    return insert(context, call, INSERT_RESPONSE, row, "chatgpt_response.created", id,
-        new JsonObject().put("submission_uuid", response.submissionUuid()).put("model", response.model()));
-  }
-
-  private static Future<Reply> storeAnalysis(FamilyContext context, Call call, AiRequests.Analysis analysis) {
-    UUID id = UUID.randomUUID();
-    Tuple row = Tuple.from(new Object[] {id, analysis.submissionUuid(), analysis.trackSlug(), analysis.exerciseSlug(),
-        analysis.patterns().encode(), analysis.confidence(), analysis.summary()});
-    return insert(context, call, INSERT_ANALYSIS, row, "ai_analysis.created", id,
-        new JsonObject().put("submission_uuid", analysis.submissionUuid()).put("track_slug", analysis.trackSlug())
-            .put("exercise_slug", analysis.exerciseSlug()));
-  }
-
-  private static Future<Reply> insert(FamilyContext context, Call call, String sql, Tuple row, String eventType,
-                                      UUID id, JsonObject eventData) {
-    return context.writer().write(call, (connection, events) -> connection.preparedQuery(sql).execute(row).map(v -> {
-      events.emit(eventType, eventData.put("id", id.toString()));
-      return Reply.created(new JsonObject().put("id", id.toString()));
-    }));
+  private static Reply created(String id) {
+    return Reply.created(new JsonObject().put("id", id));
   }
 }

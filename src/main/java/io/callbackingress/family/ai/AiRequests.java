@@ -6,6 +6,7 @@ import io.callbackingress.validation.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The request bodies of the ai family (SPEC 3.3), validated. */
@@ -19,10 +20,33 @@ final class AiRequests {
 
   private AiRequests() {}
 
-  record Response(String submissionUuid, String model, String content, String requestId, JsonObject usage) {}
+  /** Ids are generated before the write, so a spooled insert keeps the id its caller got. */
+  record Response(String id, String submissionUuid, String model, String content, String requestId, JsonObject usage) {
+    JsonObject toArgs() {
+      return new JsonObject().put("id", id).put("submission_uuid", submissionUuid).put("model", model)
+          .put("content", content).put("request_id", requestId).put("usage", usage);
+    }
 
-  record Analysis(String submissionUuid, String trackSlug, String exerciseSlug, JsonArray patterns, Double confidence,
-                  String summary) {}
+    static Response fromArgs(JsonObject args) {
+      return new Response(args.getString("id"), args.getString("submission_uuid"), args.getString("model"),
+          args.getString("content"), args.getString("request_id"), args.getJsonObject("usage"));
+    }
+  }
+
+  record Analysis(String id, String submissionUuid, String trackSlug, String exerciseSlug, JsonArray patterns,
+                  Double confidence, String summary) {
+    JsonObject toArgs() {
+      return new JsonObject().put("id", id).put("submission_uuid", submissionUuid).put("track_slug", trackSlug)
+          .put("exercise_slug", exerciseSlug).put("patterns", patterns).put("confidence", confidence)
+          .put("summary", summary);
+    }
+
+    static Analysis fromArgs(JsonObject args) {
+      return new Analysis(args.getString("id"), args.getString("submission_uuid"), args.getString("track_slug"),
+          args.getString("exercise_slug"), args.getJsonArray("patterns"), args.getDouble("confidence"),
+          args.getString("summary"));
+    }
+  }
 
   static Response response(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput response = JsonInput.root(body, "chatgpt_response", violations);
@@ -41,7 +65,7 @@ final class AiRequests {
       }
     }
     return violations.isEmpty()
-        ? new Response(submissionUuid, model, Sanitizer.sanitize(content), requestId, usage)
+        ? new Response(UUID.randomUUID().toString(), submissionUuid, model, Sanitizer.sanitize(content), requestId, usage)
         : null;
   }
 
@@ -54,7 +78,8 @@ final class AiRequests {
     Double confidence = analysis.optionalNumber("confidence", 0, 1);
     String summary = analysis.optionalText("summary", maxOutputBytes);
     return violations.isEmpty()
-        ? new Analysis(submissionUuid, track, exercise, new JsonArray(patterns), confidence, Sanitizer.sanitize(summary))
+        ? new Analysis(UUID.randomUUID().toString(), submissionUuid, track, exercise, new JsonArray(patterns), confidence,
+            Sanitizer.sanitize(summary))
         : null;
   }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The request bodies of the test_runs family (SPEC 3.2), validated. */
@@ -22,12 +23,35 @@ final class TestRunRequests {
 
   private TestRunRequests() {}
 
-  record Submission(String submissionUuid, String trackSlug, String exerciseSlug, String userHandle, String status,
-                    JsonArray tests, Long durationMs, String output) {}
+  /** A run to store under {@code id}, generated before the write so a spooled run keeps the id its caller got. */
+  record Submission(String id, String submissionUuid, String trackSlug, String exerciseSlug, String userHandle,
+                    String status, JsonArray tests, Long durationMs, String output) {
+    JsonObject toArgs() {
+      return new JsonObject().put("id", id).put("submission_uuid", submissionUuid).put("track_slug", trackSlug)
+          .put("exercise_slug", exerciseSlug).put("user_handle", userHandle).put("status", status).put("tests", tests)
+          .put("duration_ms", durationMs).put("output", output);
+    }
 
-  record Update(String status, JsonArray tests, Long durationMs, String output) {
+    static Submission fromArgs(JsonObject args) {
+      return new Submission(args.getString("id"), args.getString("submission_uuid"), args.getString("track_slug"),
+          args.getString("exercise_slug"), args.getString("user_handle"), args.getString("status"),
+          args.getJsonArray("tests"), args.getLong("duration_ms"), args.getString("output"));
+    }
+  }
+
+  record Update(String id, String status, JsonArray tests, Long durationMs, String output) {
     boolean isEmpty() {
       return status == null && tests == null && durationMs == null && output == null;
+    }
+
+    JsonObject toArgs() {
+      return new JsonObject().put("id", id).put("status", status).put("tests", tests).put("duration_ms", durationMs)
+          .put("output", output);
+    }
+
+    static Update fromArgs(JsonObject args) {
+      return new Update(args.getString("id"), args.getString("status"), args.getJsonArray("tests"),
+          args.getLong("duration_ms"), args.getString("output"));
     }
   }
 
@@ -42,17 +66,18 @@ final class TestRunRequests {
     Long duration = run.optionalInteger("duration_ms", 0);
     String output = run.optionalText("output", maxOutputBytes);
     return violations.isEmpty()
-        ? new Submission(submissionUuid, track, exercise, user, status, tests, duration, Sanitizer.sanitize(output))
+        ? new Submission(UUID.randomUUID().toString(), submissionUuid, track, exercise, user, status, tests, duration,
+            Sanitizer.sanitize(output))
         : null;
   }
 
-  static Update update(JsonObject body, Violations violations, int maxOutputBytes) {
+  static Update update(String id, JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput run = JsonInput.root(body, "test_run", violations);
     String status = run.optionalEnum("status", STATUSES);
     JsonArray tests = tests(run, violations);
     Long duration = run.optionalInteger("duration_ms", 0);
     String output = run.optionalText("output", maxOutputBytes);
-    return violations.isEmpty() ? new Update(status, tests, duration, Sanitizer.sanitize(output)) : null;
+    return violations.isEmpty() ? new Update(id, status, tests, duration, Sanitizer.sanitize(output)) : null;
   }
 
   /** {@code tests}: each {@code {"name", "status", "message"?}}, reported by index when invalid. */

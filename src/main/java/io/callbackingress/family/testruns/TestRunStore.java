@@ -26,9 +26,9 @@ public final class TestRunStore {
 
   private TestRunStore() {}
 
-  static Future<Void> insert(SqlClient sql, UUID id, TestRunRequests.Submission run) {
+  static Future<Void> insert(SqlClient sql, TestRunRequests.Submission run) {
     return sql.preparedQuery(INSERT)
-        .execute(Tuple.from(new Object[] {id, run.submissionUuid(), run.trackSlug(), run.exerciseSlug(), run.userHandle(),
+        .execute(Tuple.from(new Object[] {UUID.fromString(run.id()), run.submissionUuid(), run.trackSlug(), run.exerciseSlug(), run.userHandle(),
             run.status(), run.tests() == null ? null : run.tests().encode(), run.durationMs(), run.output()}))
         .mapEmpty();
   }

@@ -6,8 +6,9 @@ import io.callbackingress.http.Replies;
 import io.callbackingress.http.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.vertx.core.Future;
+import io.callbackingress.store.WriteOperation;
 import io.callbackingress.validation.Uuids;
+import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -16,9 +17,40 @@ import java.util.UUID;
 /** SPEC 3.2: test runner results. */
 public final class TestRunsFamily implements EndpointFamily {
 
+  static final WriteOperation CREATE = WriteOperation.of("test_run.create",
+      (sql, args, context) -> {
+        TestRunRequests.Submission run = TestRunRequests.Submission.fromArgs(args);
+        return TestRunStore.insert(sql, run).map(v -> {
+          context.emit("test_run.created", new JsonObject().put("id", run.id()).put("status", run.status())
+              .put("submission_uuid", run.submissionUuid()).put("track_slug", run.trackSlug())
+              .put("exercise_slug", run.exerciseSlug()));
+          return created(run.id());
+        });
+      },
+      args -> created(args.getString("id")));
+
+  static final WriteOperation UPDATE = WriteOperation.of("test_run.update",
+      (sql, args, context) -> {
+        TestRunRequests.Update update = TestRunRequests.Update.fromArgs(args);
+        return TestRunStore.update(sql, UUID.fromString(update.id()), update).map(status -> {
+          if (status == null) {
+            return Replies.notFound();
+          }
+          if (!update.isEmpty()) {
+            context.emit("test_run.updated", new JsonObject().put("id", update.id()).put("status", status));
+          }
+          return Replies.idAndStatus("id", update.id(), status);
+        });
+      });
+
   @Override
   public String name() {
     return "test_runs";
+  }
+
+  @Override
+  public List<WriteOperation> operations() {
+    return List.of(CREATE, UPDATE);
   }
 
   @Override
@@ -27,21 +59,17 @@ public final class TestRunsFamily implements EndpointFamily {
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/test_runs"),
             (body, violations) -> TestRunRequests.submission(body, violations, maxOutputBytes),
-            (call, run) -> create(context, call, run)),
+            (call, run) -> context.writer().write(call, CREATE, run.toArgs())),
         Endpoint.get(context.spiPath("/test_runs/:id"), call -> find(context, call)),
         Endpoint.json(HttpMethod.PATCH, context.spiPath("/test_runs/:id"),
-            (body, violations) -> TestRunRequests.update(body, violations, maxOutputBytes),
-            (call, update) -> update(context, call, update)));
+            (call, body, violations) -> TestRunRequests.update(call.pathParam("id"), body, violations, maxOutputBytes),
+            (call, update) -> Uuids.parse(update.id()) == null
+                ? Future.succeededFuture(Replies.notFound())
+                : context.writer().write(call, UPDATE, update.toArgs())));
   }
 
-  private static Future<Reply> create(FamilyContext context, Call call, TestRunRequests.Submission run) {
-    UUID id = UUID.randomUUID();
-    return context.writer().write(call, (sql, events) -> TestRunStore.insert(sql, id, run).map(v -> {
-      events.emit("test_run.created", new JsonObject().put("id", id.toString()).put("status", run.status())
-          .put("submission_uuid", run.submissionUuid()).put("track_slug", run.trackSlug())
-          .put("exercise_slug", run.exerciseSlug()));
-      return Reply.created(new JsonObject().put("id", id.toString()));
-    }));
+  private static Reply created(String id) {
+    return Reply.created(new JsonObject().put("id", id));
   }
 
   private static Future<Reply> find(FamilyContext context, Call call) {
@@ -50,21 +78,5 @@ public final class TestRunsFamily implements EndpointFamily {
       return Future.succeededFuture(Replies.notFound());
     }
     return TestRunStore.find(context.reads(), id).map(run -> run == null ? Replies.notFound() : Reply.ok(run));
-  }
-
-  private static Future<Reply> update(FamilyContext context, Call call, TestRunRequests.Update update) {
-    UUID id = Uuids.parse(call.pathParam("id"));
-    if (id == null) {
-      return Future.succeededFuture(Replies.notFound());
-    }
-    return context.writer().write(call, (sql, events) -> TestRunStore.update(sql, id, update).map(status -> {
-      if (status == null) {
-        return Replies.notFound();
-      }
-      if (!update.isEmpty()) {
-        events.emit("test_run.updated", new JsonObject().put("id", id.toString()).put("status", status));
-      }
-      return Replies.idAndStatus("id", id.toString(), status);
-    }));
   }
 }

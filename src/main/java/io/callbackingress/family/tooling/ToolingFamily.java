@@ -6,7 +6,8 @@ import io.callbackingress.http.Replies;
 import io.callbackingress.http.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.EventSink;
+import io.callbackingress.store.WriteContext;
+import io.callbackingress.store.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -16,86 +17,90 @@ import java.util.Objects;
 /** SPEC 3.1: jobs registered before dispatch, then patched by the worker's callback. */
 public final class ToolingFamily implements EndpointFamily {
 
+  static final WriteOperation REGISTER = WriteOperation.of("tooling_job.register",
+      (sql, args, context) -> {
+        ToolingJobRequests.Registration job = ToolingJobRequests.Registration.fromArgs(args);
+        return ToolingJobStore.register(sql, job).map(created -> {
+          if (!created) {
+            return Replies.conflict("Job already exists");
+          }
+          context.emit("tooling_job.created", new JsonObject().put("id", job.id()).put("kind", job.kind()).put("status", "pending"));
+          return registered(job.id());
+        });
+      },
+      args -> registered(args.getString("id")));
+
+  static final WriteOperation UPDATE = WriteOperation.of("tooling_job.update",
+      (sql, args, context) -> {
+        ToolingJobRequests.Update update = ToolingJobRequests.Update.fromArgs(args);
+        return ToolingJobStore.update(sql, update).map(outcome -> answer(update, outcome, context));
+      });
+
   @Override
   public String name() {
     return "tooling";
   }
 
   @Override
-  public List<Endpoint> endpoints(FamilyContext context) {
-    Handlers handlers = new Handlers(context);
-    int maxOutputBytes = context.config().limits().maxOutputBytes();
-    return List.of(
-        Endpoint.json(HttpMethod.POST, context.spiPath("/tooling_jobs"), ToolingJobRequests::registration, handlers::register),
-        Endpoint.get(context.spiPath("/tooling_jobs/:id"), handlers::find),
-        Endpoint.json(HttpMethod.PATCH, context.spiPath("/tooling_jobs/:id"),
-            (body, violations) -> ToolingJobRequests.update(body, violations, maxOutputBytes), handlers::update));
+  public List<WriteOperation> operations() {
+    return List.of(REGISTER, UPDATE);
   }
 
-  private static final class Handlers {
+  @Override
+  public List<Endpoint> endpoints(FamilyContext context) {
+    int maxOutputBytes = context.config().limits().maxOutputBytes();
+    return List.of(
+        Endpoint.json(HttpMethod.POST, context.spiPath("/tooling_jobs"), ToolingJobRequests::registration,
+            (call, job) -> context.writer().write(call, REGISTER, job.toArgs())),
+        Endpoint.get(context.spiPath("/tooling_jobs/:id"), call -> find(context, call)),
+        Endpoint.json(HttpMethod.PATCH, context.spiPath("/tooling_jobs/:id"),
+            (call, body, violations) -> ToolingJobRequests.update(call.pathParam("id"), body, violations, maxOutputBytes),
+            (call, update) -> context.writer().write(call, UPDATE, update.toArgs())));
+  }
 
-    private final FamilyContext context;
+  private static Future<Reply> find(FamilyContext context, Call call) {
+    return ToolingJobStore.find(context.reads(), call.pathParam("id"))
+        .map(job -> job == null ? Replies.notFound() : Reply.ok(job));
+  }
 
-    Handlers(FamilyContext context) {
-      this.context = context;
+  private static Reply registered(String id) {
+    return Reply.created(new JsonObject().put("id", id).put("status", "pending"));
+  }
+
+  /** SPEC 3.1 and 11a: terminal jobs are final, identical repeats are fine, and only changes make events. */
+  private static Reply answer(ToolingJobRequests.Update update, ToolingJobStore.Outcome outcome, WriteContext context) {
+    if (outcome == null) {
+      return Replies.notFound();
     }
-
-    Future<Reply> register(Call call, ToolingJobRequests.Registration job) {
-      return context.writer().write(call, (sql, events) -> ToolingJobStore.register(sql, job).map(created -> {
-        if (!created) {
-          return Replies.conflict("Job already exists");
-        }
-        events.emit("tooling_job.created", new JsonObject().put("id", job.id()).put("kind", job.kind()).put("status", "pending"));
-        return Reply.created(new JsonObject().put("id", job.id()).put("status", "pending"));
-      }));
+    boolean identical = isIdentical(update, outcome);
+    if (!outcome.applied()) {
+      return identical
+          ? Replies.idAndStatus("id", update.id(), outcome.previousStatus())
+          : Replies.conflict("Job already " + outcome.previousStatus());
     }
-
-    Future<Reply> find(Call call) {
-      return ToolingJobStore.find(context.reads(), call.pathParam("id"))
-          .map(job -> job == null ? Replies.notFound() : Reply.ok(job));
+    if (!identical) {
+      String verb = ToolingJobRequests.TERMINAL.contains(update.status()) ? update.status() : "updated";
+      context.emit("tooling_job." + verb, new JsonObject().put("id", update.id()).put("status", update.status()));
     }
+    return Replies.idAndStatus("id", update.id(), update.status());
+  }
 
-    Future<Reply> update(Call call, ToolingJobRequests.Update update) {
-      String id = call.pathParam("id");
-      return context.writer().write(call, (sql, events) -> ToolingJobStore.update(sql, id, update)
-          .map(outcome -> answer(id, update, outcome, events)));
+  /** Every field the PATCH sends equals what was stored. */
+  private static boolean isIdentical(ToolingJobRequests.Update update, ToolingJobStore.Outcome stored) {
+    if (!update.status().equals(stored.previousStatus())) {
+      return false;
     }
-
-    /** SPEC 3.1 and 11a: terminal jobs are final, identical repeats are fine, and only changes make events. */
-    private static Reply answer(String id, ToolingJobRequests.Update update, ToolingJobStore.Outcome outcome, EventSink events) {
-      if (outcome == null) {
-        return Replies.notFound();
-      }
-      boolean identical = isIdentical(update, outcome);
-      if (!outcome.applied()) {
-        return identical
-            ? Replies.idAndStatus("id", id, outcome.previousStatus())
-            : Replies.conflict("Job already " + outcome.previousStatus());
-      }
-      if (!identical) {
-        String verb = ToolingJobRequests.TERMINAL.contains(update.status()) ? update.status() : "updated";
-        events.emit("tooling_job." + verb, new JsonObject().put("id", id).put("status", update.status()));
-      }
-      return Replies.idAndStatus("id", id, update.status());
+    if (update.output() != null && !update.output().equals(stored.previousOutput())) {
+      return false;
     }
-
-    /** Every field the PATCH sends equals what was stored. */
-    private static boolean isIdentical(ToolingJobRequests.Update update, ToolingJobStore.Outcome stored) {
-      if (!update.status().equals(stored.previousStatus())) {
-        return false;
-      }
-      if (update.output() != null && !update.output().equals(stored.previousOutput())) {
-        return false;
-      }
-      if (update.metadata() != null) {
-        JsonObject previous = stored.previousMetadata() == null ? new JsonObject() : stored.previousMetadata();
-        for (String key : update.metadata().fieldNames()) {
-          if (!previous.containsKey(key) || !Objects.equals(previous.getValue(key), update.metadata().getValue(key))) {
-            return false;
-          }
+    if (update.metadata() != null) {
+      JsonObject previous = stored.previousMetadata() == null ? new JsonObject() : stored.previousMetadata();
+      for (String key : update.metadata().fieldNames()) {
+        if (!previous.containsKey(key) || !Objects.equals(previous.getValue(key), update.metadata().getValue(key))) {
+          return false;
         }
       }
-      return true;
     }
+    return true;
   }
 }

@@ -20,10 +20,28 @@ final class ToolingJobRequests {
 
   private ToolingJobRequests() {}
 
-  record Registration(String id, String kind, String submissionUuid, JsonObject metadata) {}
+  record Registration(String id, String kind, String submissionUuid, JsonObject metadata) {
+    JsonObject toArgs() {
+      return new JsonObject().put("id", id).put("kind", kind).put("submission_uuid", submissionUuid).put("metadata", metadata);
+    }
+
+    static Registration fromArgs(JsonObject args) {
+      return new Registration(args.getString("id"), args.getString("kind"), args.getString("submission_uuid"),
+          args.getJsonObject("metadata"));
+    }
+  }
 
   /** {@code output} is already sanitized: what is compared and stored is the redacted text. */
-  record Update(String status, String output, JsonObject metadata) {}
+  record Update(String id, String status, String output, JsonObject metadata) {
+    JsonObject toArgs() {
+      return new JsonObject().put("id", id).put("status", status).put("output", output).put("metadata", metadata);
+    }
+
+    static Update fromArgs(JsonObject args) {
+      return new Update(args.getString("id"), args.getString("status"), args.getString("output"),
+          args.getJsonObject("metadata"));
+    }
+  }
 
   static Registration registration(JsonObject body, Violations violations) {
     JsonInput job = JsonInput.root(body, "tooling_job", violations);
@@ -38,11 +56,12 @@ final class ToolingJobRequests {
         metadata != null ? metadata : new JsonObject());
   }
 
-  static Update update(JsonObject body, Violations violations, int maxOutputBytes) {
+  /** The update for job {@code id}; the path names the job, the body says what changes. */
+  static Update update(String id, JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput job = JsonInput.root(body, "tooling_job", violations);
     String status = job.requiredEnum("status", STATUSES);
     String output = job.optionalText("output", maxOutputBytes);
     JsonObject metadata = job.optionalObject("metadata");
-    return violations.isEmpty() ? new Update(status, Sanitizer.sanitize(output), metadata) : null;
+    return violations.isEmpty() ? new Update(id, status, Sanitizer.sanitize(output), metadata) : null;
   }
 }

@@ -50,9 +50,9 @@ final class ToolingJobStore {
   }
 
   /** The job before the update (null when unknown) and whether the update was applied. */
-  static Future<Outcome> update(SqlClient sql, String id, ToolingJobRequests.Update update) {
+  static Future<Outcome> update(SqlClient sql, ToolingJobRequests.Update update) {
     return sql.preparedQuery(UPDATE)
-        .execute(Tuple.of(id, update.status(), update.output(), update.metadata() == null ? null : update.metadata().encode()))
+        .execute(Tuple.of(update.id(), update.status(), update.output(), update.metadata() == null ? null : update.metadata().encode()))
         .map(rows -> {
           if (rows.rowCount() == 0) {
             return null;

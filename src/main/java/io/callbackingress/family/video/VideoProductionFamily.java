@@ -6,7 +6,8 @@ import io.callbackingress.http.Replies;
 import io.callbackingress.http.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.EventSink;
+import io.callbackingress.store.WriteContext;
+import io.callbackingress.store.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -25,9 +26,27 @@ public final class VideoProductionFamily implements EndpointFamily {
   private static final JsonObject OK = new JsonObject().put("status", "ok");
   private static final JsonObject STALE = new JsonObject().put("status", "stale");
 
+  static final WriteOperation REGISTER = WriteOperation.of("video_node.register", (sql, args, context) -> {
+    VideoRequests.Registration node = VideoRequests.Registration.fromArgs(args);
+    return VideoNodeStore.register(sql, node).map(inserted -> {
+      context.emit("video_node.registered", node.toArgs());
+      return new Reply(inserted ? 201 : 200, new JsonObject().put("node_uuid", node.nodeUuid()).put("status", "in_progress"));
+    });
+  });
+
+  static final WriteOperation COMPLETE = WriteOperation.of("video_node.complete", (sql, args, context) -> {
+    VideoRequests.Callback callback = VideoRequests.Callback.fromArgs(args);
+    return VideoNodeStore.complete(sql, callback).map(completion -> answer(callback, completion, context));
+  });
+
   @Override
   public String name() {
     return "video_production";
+  }
+
+  @Override
+  public List<WriteOperation> operations() {
+    return List.of(REGISTER, COMPLETE);
   }
 
   @Override
@@ -35,20 +54,11 @@ public final class VideoProductionFamily implements EndpointFamily {
     int maxOutputBytes = context.config().limits().maxOutputBytes();
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/video_production/nodes"), VideoRequests::registration,
-            (call, node) -> register(context, call, node)),
+            (call, node) -> context.writer().write(call, REGISTER, node.toArgs())),
         Endpoint.get(context.spiPath("/video_production/nodes/:node_uuid"), call -> find(context, call)),
         Endpoint.json(HttpMethod.POST, context.spiPath("/video_production/executor_callback"),
             (body, violations) -> VideoRequests.callback(body, violations, maxOutputBytes),
-            (call, callback) -> complete(context, call, callback)));
-  }
-
-  private static Future<Reply> register(FamilyContext context, Call call, VideoRequests.Registration node) {
-    return context.writer().write(call, (sql, events) -> VideoNodeStore.register(sql, node).map(inserted -> {
-      events.emit("video_node.registered", new JsonObject().put("node_uuid", node.nodeUuid())
-          .put("executor_type", node.executorType()).put("process_uuid", node.processUuid()));
-      JsonObject body = new JsonObject().put("node_uuid", node.nodeUuid()).put("status", "in_progress");
-      return new Reply(inserted ? 201 : 200, body);
-    }));
+            (call, callback) -> context.writer().write(call, COMPLETE, callback.toArgs())));
   }
 
   private static Future<Reply> find(FamilyContext context, Call call) {
@@ -56,30 +66,24 @@ public final class VideoProductionFamily implements EndpointFamily {
         .map(node -> node == null ? Replies.notFound() : Reply.ok(node));
   }
 
-  private static Future<Reply> complete(FamilyContext context, Call call, VideoRequests.Callback callback) {
-    return context.writer().write(call, (sql, events) -> VideoNodeStore.complete(sql, callback)
-        .map(completion -> answer(context, call, callback, completion, events)));
-  }
-
-  private static Reply answer(FamilyContext context, Call call, VideoRequests.Callback callback,
-                              VideoNodeStore.Completion completion, EventSink events) {
+  private static Reply answer(VideoRequests.Callback callback, VideoNodeStore.Completion completion, WriteContext context) {
     if (completion == null) {
       return Replies.notFound();
     }
     if (!completion.applied()) {
       log.warn("stale callback for node {} (node is {} with process {}, callback names process {}), request {}",
           callback.nodeUuid(), completion.previousStatus(), completion.currentProcess(), callback.processUuid(),
-          call.requestId());
+          context.requestId());
       context.metrics().staleCallback();
-      events.emit("callback.stale", new JsonObject().put("node_uuid", callback.nodeUuid())
+      context.emit("callback.stale", new JsonObject().put("node_uuid", callback.nodeUuid())
           .put("process_uuid", callback.processUuid()).put("node_status", completion.previousStatus()));
       return Reply.ok(STALE);
     }
     JsonObject data = new JsonObject().put("node_uuid", callback.nodeUuid()).put("executor_type", callback.executorType());
     if (callback.succeeded()) {
-      events.emit("video_node.completed", data);
+      context.emit("video_node.completed", data);
     } else {
-      events.emit("video_node.failed", data.put("error_type", callback.errorType()));
+      context.emit("video_node.failed", data.put("error_type", callback.errorType()));
     }
     return Reply.ok(OK);
   }

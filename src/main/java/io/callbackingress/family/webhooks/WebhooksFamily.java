@@ -9,6 +9,7 @@ import io.callbackingress.http.Reply;
 import io.callbackingress.idempotency.IdempotencyKey;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.store.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -43,11 +44,43 @@ public final class WebhooksFamily implements EndpointFamily {
       VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (source, delivery_id) DO NOTHING
       RETURNING id""";
+  /** Stores one delivery byte for byte; the raw body travels base64-encoded in the write's arguments. */
+  static final WriteOperation STORE = WriteOperation.of("webhook.store",
+      (sql, args, context) -> sql.preparedQuery(INSERT)
+          .execute(Tuple.of(UUID.fromString(args.getString("id")), args.getString("source"), args.getString("event_type"),
+              args.getString("delivery_id"), args.getString("content_type"), Buffer.buffer(args.getBinary("body"))))
+          .map(rows -> {
+            if (rows.rowCount() == 0) {
+              // Stored before the idempotency key expired: still a repeat.
+              return duplicate();
+            }
+            context.emit("webhook.received", new JsonObject()
+                .put("id", args.getString("id"))
+                .put("source", args.getString("source"))
+                .put("event_type", args.getString("event_type"))
+                .put("delivery_id", args.getString("delivery_id")));
+            return accepted(args.getString("id"));
+          }),
+      args -> accepted(args.getString("id")));
+
   private static final Set<String> MEDIA_TYPES = Set.of(WebhookSource.JSON, WebhookSource.FORM);
 
   @Override
   public String name() {
     return "webhooks";
+  }
+
+  @Override
+  public List<WriteOperation> operations() {
+    return List.of(STORE);
+  }
+
+  private static Reply accepted(String id) {
+    return Reply.accepted(new JsonObject().put("status", "accepted").put("id", id));
+  }
+
+  private static Reply duplicate() {
+    return Reply.ok(new JsonObject().put("status", "duplicate"));
   }
 
   @Override
@@ -126,32 +159,18 @@ public final class WebhooksFamily implements EndpointFamily {
       }
       WebhookSource.Delivery delivery = source.delivery(call, payload(call));
       call.idempotencyKey(new IdempotencyKey("webhook:" + source.name(), delivery.deliveryId(), ""));
-      String contentType = call.header(HttpHeaders.CONTENT_TYPE);
+      JsonObject delivered = new JsonObject()
+          .put("id", UUID.randomUUID().toString())
+          .put("source", source.name())
+          .put("event_type", delivery.eventType())
+          .put("delivery_id", delivery.deliveryId())
+          .put("content_type", call.header(HttpHeaders.CONTENT_TYPE))
+          .put("body", call.body().getBytes());
       return context.writer()
-          .write(call, (connection, events) -> {
-            UUID id = UUID.randomUUID();
-            return connection.preparedQuery(INSERT)
-                .execute(Tuple.of(id, source.name(), delivery.eventType(), delivery.deliveryId(),
-                    contentType, call.body()))
-                .map(rows -> {
-                  if (rows.rowCount() == 0) {
-                    // Stored before the idempotency key expired: still a repeat.
-                    return duplicate();
-                  }
-                  events.emit("webhook.received", new JsonObject()
-                      .put("id", id.toString())
-                      .put("source", source.name())
-                      .put("event_type", delivery.eventType())
-                      .put("delivery_id", delivery.deliveryId()));
-                  return Reply.accepted(new JsonObject().put("status", "accepted").put("id", id.toString()));
-                });
-          })
+          .write(call, STORE, delivered)
           .map(reply -> reply.replayed() ? duplicate() : reply);
     }
 
-    private static Reply duplicate() {
-      return Reply.ok(new JsonObject().put("status", "duplicate"));
-    }
 
     /** The JSON object of the body, or of a form's {@code payload} field (SPEC 3.5). */
     private static JsonObject payload(Call call) {

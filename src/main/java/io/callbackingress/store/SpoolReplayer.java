@@ -1,0 +1,164 @@
+package io.callbackingress.store;
+
+import io.callbackingress.config.IngressConfig;
+import io.callbackingress.http.Reply;
+import io.callbackingress.spi.RetryPolicy;
+import io.callbackingress.spool.Spool;
+import io.callbackingress.spool.SpoolRecord;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Drains the spool into Postgres in order (SPEC 7), one batch at a time through the same
+ * committer as live writes, acknowledging a batch only after it committed. A crash between the
+ * commit and the acknowledgement replays the batch again; the writes' idempotency keys make that
+ * second run answer from what the first stored instead of writing twice.
+ *
+ * <p>A spooled write whose outcome depends on stored state was answered {@code 202 queued}; when
+ * it turns out not found or refused, that outcome is recorded as a {@code callback.stale} event,
+ * in the same transaction, for whoever watches the events. While Postgres stays away the
+ * replayer backs off by the configured retry policy, capped at {@code retry.maxMs}.
+ */
+public final class SpoolReplayer extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(SpoolReplayer.class);
+  /** How often an empty spool is looked at again: new records arrive only during an outage. */
+  private static final long IDLE_MILLIS = 250;
+
+  private final Spool spool;
+  private final Database database;
+  private final PostgresCircuit circuit;
+  private final BatchCommitter committer;
+  private final Map<String, WriteOperation> operations;
+  private final RetryPolicy retryPolicy;
+  private final IngressConfig.Retry retrySettings;
+  private final int maxRows;
+
+  private DedicatedConnection connection;
+  private boolean stopped;
+  private int failedAttempts;
+  private Promise<Void> roundDone = Promise.promise();
+
+  public SpoolReplayer(Spool spool, Database database, PostgresCircuit circuit, BatchCommitter committer,
+                       Map<String, WriteOperation> operations, RetryPolicy retryPolicy, IngressConfig.Retry retrySettings,
+                       int maxRows) {
+    this.spool = spool;
+    this.database = database;
+    this.circuit = circuit;
+    this.committer = committer;
+    this.operations = operations;
+    this.retryPolicy = retryPolicy;
+    this.retrySettings = retrySettings;
+    this.maxRows = maxRows;
+  }
+
+  @Override
+  public Future<?> start() {
+    connection = new DedicatedConnection(vertx, database);
+    roundDone.complete();
+    round();
+    return Future.succeededFuture();
+  }
+
+  /** Lets the round in progress finish: a batch is either committed and acknowledged, or left for next time. */
+  @Override
+  public Future<?> stop() {
+    stopped = true;
+    return roundDone.future().eventually(() -> connection.close());
+  }
+
+  private void round() {
+    if (stopped) {
+      return;
+    }
+    roundDone = Promise.promise();
+    spool.next(maxRows)
+        .compose(records -> records.isEmpty() ? Future.succeededFuture(0) : replay(records)
+            .compose(v -> spool.acknowledge(records.get(records.size() - 1).position()))
+            .map(records.size()))
+        .onComplete(result -> {
+          roundDone.tryComplete();
+          if (stopped) {
+            return;
+          }
+          if (result.succeeded()) {
+            failedAttempts = 0;
+            if (result.result() > 0) {
+              log.info("replayed {} spooled writes into Postgres", result.result());
+              vertx.runOnContext(v -> round());
+            } else {
+              vertx.setTimer(IDLE_MILLIS, id -> round());
+            }
+          } else {
+            failedAttempts++;
+            long delay = retryPolicy.delayMillis(failedAttempts, retrySettings);
+            vertx.setTimer(Math.max(IDLE_MILLIS, delay < 0 ? retrySettings.maxMs() : delay), id -> round());
+          }
+        });
+  }
+
+  /** Commits the records as one batch; a batch the server refuses is retried record by record. */
+  private Future<Void> replay(List<SpoolRecord> records) {
+    List<PendingWrite> writes = new ArrayList<>(records.size());
+    for (SpoolRecord record : records) {
+      SpooledWrite spooled = SpooledWrite.decode(record.payload());
+      WriteOperation operation = operations.get(spooled.operation());
+      if (operation == null) {
+        log.error("spooled write of request {} names unknown operation {}: dropped", spooled.requestId(), spooled.operation());
+        continue;
+      }
+      writes.add(PendingWrite.of(spooled.requestId(), spooled.key(), operation, spooled.args()));
+    }
+    return commit(writes).recover(failure -> {
+      if (Outages.isOutage(failure) || writes.size() <= 1) {
+        return Outages.isOutage(failure) ? Future.failedFuture(failure) : dropPoisoned(writes, failure);
+      }
+      Future<Void> chain = Future.succeededFuture();
+      for (PendingWrite write : writes) {
+        chain = chain.compose(v -> commit(List.of(write)).recover(f -> Outages.isOutage(f)
+            ? Future.failedFuture(f)
+            : dropPoisoned(List.of(write), f)));
+      }
+      return chain;
+    });
+  }
+
+  private Future<Void> commit(List<PendingWrite> writes) {
+    if (writes.isEmpty()) {
+      return Future.succeededFuture();
+    }
+    return circuit.attempt(() -> connection.get().compose(sql -> committer.commit(sql, writes, SpoolReplayer::recordOutcome)))
+        .mapEmpty();
+  }
+
+  /** A write the server keeps refusing would block the spool forever: it is logged and passed over. */
+  private static Future<Void> dropPoisoned(List<PendingWrite> writes, Throwable failure) {
+    writes.forEach(write -> log.error("spooled write {} of request {} refused by Postgres: dropped",
+        write.operation().name(), write.requestId(), failure));
+    return Future.succeededFuture();
+  }
+
+  /** SPEC 7: a queued write that turns out not found or refused becomes an event. */
+  private static void recordOutcome(PendingWrite write, Reply reply, WriteContext context) {
+    if (reply.status() < 400 || reply.replayed()) {
+      return;
+    }
+    JsonObject data = new JsonObject()
+        .put("operation", write.operation().name())
+        .put("status", reply.status())
+        .put("error", reply.body().getValue("error"));
+    for (String idField : new String[] {"id", "node_uuid"}) {
+      if (write.args().containsKey(idField)) {
+        data.put(idField, write.args().getValue(idField));
+      }
+    }
+    context.emit("callback.stale", data);
+  }
+}
