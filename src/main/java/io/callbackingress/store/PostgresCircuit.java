@@ -5,6 +5,7 @@ import io.vertx.circuitbreaker.CircuitBreakerOptions;
 import io.vertx.circuitbreaker.CircuitBreakerState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,6 +21,8 @@ public final class PostgresCircuit {
   private static final long COMMIT_TIMEOUT_MS = 5_000;
 
   private final CircuitBreaker breaker;
+  /** Set from the first failure to the next success: a failed trial re-opens the circuit without a new warning. */
+  private final AtomicBoolean down = new AtomicBoolean();
 
   public PostgresCircuit(Vertx vertx, long resetMillis) {
     this.breaker = CircuitBreaker.create("postgres", vertx, new CircuitBreakerOptions()
@@ -27,8 +30,16 @@ public final class PostgresCircuit {
             .setMaxFailures(1)
             .setResetTimeout(resetMillis)
             .setNotificationAddress(null))
-        .openHandler(v -> log.warn("Postgres unreachable: writes go to the spool"))
-        .closeHandler(v -> log.info("Postgres reachable again"));
+        .openHandler(v -> {
+          if (down.compareAndSet(false, true)) {
+            log.warn("Postgres unreachable: writes go to the spool");
+          }
+        })
+        .closeHandler(v -> {
+          if (down.compareAndSet(true, false)) {
+            log.info("Postgres reachable again");
+          }
+        });
   }
 
   public CircuitBreaker breaker() {

@@ -22,7 +22,8 @@ public final class BlockedThreads extends AppenderBase<ILoggingEvent> {
   private static final List<String> WAITING = List.of(
       "java.lang.Thread.sleep", "java.lang.Object.wait", "java.util.concurrent.locks.LockSupport.park",
       "java.net.Socket", "java.net.InetAddress.getByName", "java.net.InetAddress.getAllByName",
-      "sun.nio.ch.FileDispatcherImpl", "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream",
+      // Not sun.nio.ch.FileDispatcherImpl: Netty's non-blocking socket writes go through it too.
+      "sun.nio.ch.FileChannelImpl", "java.io.FileInputStream",
       "java.io.FileOutputStream", "java.io.RandomAccessFile", "java.sql.", "org.postgresql.",
       "io.vertx.core.Future.await", "java.util.concurrent.CompletableFuture.get",
       "java.util.concurrent.CompletableFuture.join", "java.lang.ProcessImpl", "java.lang.Process.waitFor");
@@ -46,10 +47,16 @@ public final class BlockedThreads extends AppenderBase<ILoggingEvent> {
     }
   }
 
-  /** A class initializer runs once per JVM: whatever it waits on is warm-up, not a slip. */
+  /**
+   * Loading or initializing a class happens once per JVM: whatever it waits on (reading the jar,
+   * a native probe) is warm-up, not a slip.
+   */
   private static boolean initializesAClass(IThrowableProxy stack) {
     for (StackTraceElementProxy frame : stack.getStackTraceElementProxyArray()) {
-      if (frame.getStackTraceElement().getMethodName().equals("<clinit>")) {
+      StackTraceElement element = frame.getStackTraceElement();
+      if (element.getMethodName().equals("<clinit>")
+          || element.getClassName().equals("jdk.internal.loader.BuiltinClassLoader")
+          || element.getClassName().equals("java.lang.ClassLoader") && element.getMethodName().equals("loadClass")) {
         return true;
       }
     }
