@@ -20,7 +20,7 @@ public final class AiFamily implements EndpointFamily {
       VALUES ($1, $2, $3, $4, $5, $6)""";
   private static final String INSERT_ANALYSIS = """
       INSERT INTO ai_analyses (id, submission_uuid, track_slug, exercise_slug, patterns, confidence, summary)
-      VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)""";
+      VALUES ($1, $2, $3, $4, $5, $6, $7)""";
 
   @Override
   public String name() {
@@ -50,7 +50,7 @@ public final class AiFamily implements EndpointFamily {
   private static Future<Reply> storeAnalysis(FamilyContext context, Call call, AiRequests.Analysis analysis) {
     UUID id = UUID.randomUUID();
     Tuple row = Tuple.from(new Object[] {id, analysis.submissionUuid(), analysis.trackSlug(), analysis.exerciseSlug(),
-        analysis.patterns().encode(), analysis.confidence(), analysis.summary()});
+        analysis.patterns(), analysis.confidence(), analysis.summary()});
     return insert(context, call, INSERT_ANALYSIS, row, "ai_analysis.created", id,
         new JsonObject().put("submission_uuid", analysis.submissionUuid()).put("track_slug", analysis.trackSlug())
             .put("exercise_slug", analysis.exerciseSlug()));
