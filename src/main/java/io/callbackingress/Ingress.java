@@ -184,6 +184,11 @@ public final class Ingress {
       public MetricsCollector metrics() {
         return metrics;
       }
+
+      @Override
+      public Database database() {
+        return database;
+      }
     };
     return new LoopServices(writer, context);
   }

@@ -1,6 +1,7 @@
 package io.callbackingress.spi;
 
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.store.Database;
 import io.callbackingress.store.Writer;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
@@ -24,4 +25,7 @@ public interface FamilyContext {
   SqlClient reads();
 
   MetricsCollector metrics();
+
+  /** Where Postgres is, for a family that needs a connection of its own, such as one that LISTENs. */
+  Database database();
 }
