@@ -34,6 +34,10 @@ import org.slf4j.LoggerFactory;
  * an event first passes it on; the other is dropped, before the read and again after it.
  * Notifications that arrive while a read is in flight are read together in the next one. All of
  * this runs on the event loop that started it, so the set needs no locking.
+ *
+ * <p>Live delivery is best effort: while the listening connection is down (it reconnects every
+ * second) other replicas' events are not seen here. A consumer that must see every event pages
+ * {@code /internal/ingress/events}.
  */
 final class LiveStream {
 
