@@ -23,6 +23,7 @@ import io.callbackingress.store.BatchWriter;
 import io.callbackingress.metrics.CircuitGauge;
 import io.callbackingress.spi.RetryPolicy;
 import io.callbackingress.spool.Spool;
+import io.callbackingress.spool.SpoolStats;
 import io.callbackingress.store.BatchCommitter;
 import io.callbackingress.store.PostgresCircuit;
 import io.callbackingress.store.SpoolReplayer;
@@ -260,6 +261,16 @@ public final class Ingress {
       @Override
       public Map<String, String> env() {
         return env;
+      }
+
+      @Override
+      public Database database() {
+        return database;
+      }
+
+      @Override
+      public SpoolStats spoolStats() {
+        return spool.stats();
       }
     };
     return new LoopServices(writer, context);

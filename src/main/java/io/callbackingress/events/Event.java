@@ -3,6 +3,7 @@ package io.callbackingress.events;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
 /** One state change in the SPEC 9 envelope. */
@@ -12,7 +13,9 @@ public record Event(UUID id, String type, OffsetDateTime timestamp, JsonObject d
   public static final String SOURCE = "callback-ingress";
 
   public static Event of(String type, JsonObject data, String correlationId) {
-    return new Event(UUID.randomUUID(), type, OffsetDateTime.now(ZoneOffset.UTC), data, correlationId);
+    // Postgres keeps microseconds: the envelope published now must equal the one read back from the outbox.
+    OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
+    return new Event(UUID.randomUUID(), type, now, data, correlationId);
   }
 
   public JsonObject envelope() {

@@ -1,6 +1,8 @@
 package io.callbackingress.spi;
 
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spool.SpoolStats;
+import io.callbackingress.store.Database;
 import io.callbackingress.store.Writer;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
@@ -31,4 +33,10 @@ public interface FamilyContext {
    * live (SPEC 11). Families read it when they build their endpoints, never per request.
    */
   Map<String, String> env();
+
+  /** How much acknowledged work waits in the local spool for Postgres (SPEC 3.8). */
+  SpoolStats spoolStats();
+
+  /** Where Postgres is, for a family that needs a connection of its own, such as one that LISTENs. */
+  Database database();
 }

@@ -22,6 +22,13 @@ import java.util.Map;
  */
 public final class IngressServer implements AutoCloseable {
 
+  /**
+   * The internal family is on by default with token auth, and SPEC 11 refuses to start without a
+   * token; servers get this one unless the test's environment names its own.
+   */
+  public static final String INTERNAL_TOKEN = "test-internal-token-0123456789abcdef";
+  private static final String INTERNAL_TOKENS_ENV = "INGRESS_INTERNAL_AUTH_TOKENS";
+
   public final Vertx vertx;
   public final PrometheusMeterRegistry registry;
   public final IngressConfig config;
@@ -49,7 +56,9 @@ public final class IngressServer implements AutoCloseable {
   }
 
   /** Starts on an existing database and Redis: a second replica, or a restart. */
-  public static IngressServer start(String databaseUri, String redisUri, JsonObject config, Map<String, String> env) {
+  public static IngressServer start(String databaseUri, String redisUri, JsonObject config, Map<String, String> given) {
+    Map<String, String> env = new java.util.HashMap<>(given);
+    env.putIfAbsent(INTERNAL_TOKENS_ENV, INTERNAL_TOKEN);
     JsonObject json = config.copy();
     JsonObject http = json.getJsonObject("http", new JsonObject());
     if (!http.containsKey("port")) {

@@ -40,7 +40,8 @@ public final class AiFamily implements EndpointFamily {
         AiRequests.Analysis analysis = AiRequests.Analysis.fromArgs(args);
         return sql.preparedQuery(INSERT_ANALYSIS)
             .execute(Tuple.from(new Object[] {UUID.fromString(analysis.id()), analysis.submissionUuid(),
-                analysis.trackSlug(), analysis.exerciseSlug(), analysis.patterns().encode(), analysis.confidence(),
+                // The array itself: a String bound to a jsonb parameter would be stored as one JSON string.
+                analysis.trackSlug(), analysis.exerciseSlug(), analysis.patterns(), analysis.confidence(),
                 analysis.summary()}))
             .map(v -> {
               context.emit("ai_analysis.created", new JsonObject().put("id", analysis.id())

@@ -1,0 +1,53 @@
+package io.callbackingress.family.internal;
+
+import io.callbackingress.http.ApiException;
+import io.callbackingress.http.Call;
+import io.callbackingress.http.Endpoint;
+import io.callbackingress.http.Reply;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.FamilyContext;
+import io.vertx.core.Future;
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * SPEC 3.8: reads for other services, under the {@code /internal/{service-prefix}/...} convention
+ * rather than {@code spi.basePath}, authenticated with {@code X-Internal-Auth} by default.
+ */
+public final class InternalFamily implements EndpointFamily {
+
+  private static final String PREFIX = "/internal/ingress";
+  private static final int DEFAULT_LIMIT = 100;
+  private static final int MAX_LIMIT = 1000;
+  /** Digits only, at most 18 so the value always fits a long (no sign, no spaces, no overflow). */
+  private static final Pattern NUMBER = Pattern.compile("[0-9]{1,18}");
+
+  @Override
+  public String name() {
+    return "internal";
+  }
+
+  @Override
+  public List<Endpoint> endpoints(FamilyContext context) {
+    return List.of(
+        Endpoint.get(PREFIX + "/events", call -> events(context, call)),
+        Endpoint.get(PREFIX + "/spool", call -> Future.succeededFuture(Reply.ok(context.spoolStats().toJson()))));
+  }
+
+  private static Future<Reply> events(FamilyContext context, Call call) {
+    String after = call.queryParam("after");
+    String limit = call.queryParam("limit");
+    if (after != null && !NUMBER.matcher(after).matches()) {
+      return Future.failedFuture(ApiException.badRequest("Invalid cursor"));
+    }
+    int pageSize = DEFAULT_LIMIT;
+    if (limit != null) {
+      long value = NUMBER.matcher(limit).matches() ? Long.parseLong(limit) : -1;
+      if (value < 1 || value > MAX_LIMIT) {
+        return Future.failedFuture(ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT));
+      }
+      pageSize = (int) value;
+    }
+    return EventFeed.page(context.reads(), after == null ? 0 : Long.parseLong(after), pageSize).map(Reply::ok);
+  }
+}

@@ -1,0 +1,82 @@
+package io.callbackingress.family.live;
+
+import io.callbackingress.http.ApiException;
+import io.callbackingress.http.Call;
+import io.callbackingress.http.Endpoint;
+import io.callbackingress.http.Reply;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.store.WriteOperation;
+import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.Violations;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * SPEC 3.7: live metrics and the WebSocket fan-out of every event.
+ *
+ * <p>Each event loop gets a {@link LiveHub} for the sockets it accepted, fed by a consumer of
+ * {@link LiveStream#ADDRESS} registered on that loop: every event of every replica, once. One
+ * {@link LiveStream} per process is enough; whichever loop mounts the family first starts it.
+ */
+public final class LiveFamily implements EndpointFamily {
+
+  private static final JsonObject OK = new JsonObject().put("status", "ok");
+
+  /** An event like any other: stored in the outbox, then broadcast on {@code metrics_<track_id>} by the hubs. */
+  static final WriteOperation PUBLISH_METRICS = WriteOperation.of("live_metrics.publish",
+      (sql, args, context) -> {
+        context.emit("live_metrics.updated", args);
+        return Future.succeededFuture(Reply.ok(OK));
+      },
+      args -> Reply.ok(OK));
+
+  private final AtomicBoolean streamStarted = new AtomicBoolean();
+
+  @Override
+  public String name() {
+    return "live";
+  }
+
+  @Override
+  public List<WriteOperation> operations() {
+    return List.of(PUBLISH_METRICS);
+  }
+
+  @Override
+  public List<Endpoint> endpoints(FamilyContext context) {
+    LiveHub hub = new LiveHub();
+    context.vertx().eventBus().<JsonObject>localConsumer(LiveStream.ADDRESS, message -> hub.deliver(message.body()));
+    if (streamStarted.compareAndSet(false, true)) {
+      LiveStream.start(context);
+    }
+    return List.of(
+        Endpoint.json(HttpMethod.POST, context.spiPath("/live_data/:track_id/metrics"), LiveFamily::metrics,
+            (call, metrics) -> publishMetrics(context, call, metrics)),
+        Endpoint.get(context.spiPath("/live"), call -> upgrade(hub, call)));
+  }
+
+  private static JsonObject metrics(JsonObject body, Violations violations) {
+    JsonObject metrics = JsonInput.top(body, violations).requiredObject("metrics");
+    return violations.isEmpty() ? metrics : null;
+  }
+
+  private static Future<Reply> publishMetrics(FamilyContext context, Call call, JsonObject metrics) {
+    JsonObject data = new JsonObject().put("track_id", call.pathParam("track_id")).put("metrics", metrics);
+    return context.writer().write(call, PUBLISH_METRICS, data);
+  }
+
+  /** The pipeline has already identified, authenticated and rate-limited the upgrade (SPEC 11a). */
+  private static Future<Reply> upgrade(LiveHub hub, Call call) {
+    if (!"websocket".equalsIgnoreCase(call.header("Upgrade"))) {
+      return Future.failedFuture(ApiException.badRequest("Expected a WebSocket upgrade"));
+    }
+    return call.request().toWebSocket().map(socket -> {
+      hub.attach(socket);
+      return Reply.written(101);
+    });
+  }
+}

@@ -1,0 +1,134 @@
+package io.callbackingress.family.live;
+
+import io.callbackingress.events.Event;
+import io.callbackingress.events.StoredEvents;
+import io.callbackingress.spi.FamilyContext;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import io.vertx.pgclient.pubsub.PgSubscriber;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Tuple;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one stream of events that live subscribers see, each event exactly once, wherever it was
+ * produced (SPEC 3.7). This process's events come from {@link Event#ADDRESS}, where the writer
+ * publishes them after commit; other replicas' events come through {@code LISTEN ingress_events}
+ * on one dedicated connection, read back from the outbox by the announced id. Both are
+ * republished, locally only, on {@link #ADDRESS}, which every loop's {@link LiveHub} consumes.
+ *
+ * <p>Implementation notes: the notification reaches every replica, the producing one included,
+ * and may arrive before or after the local publication of the same event — both follow the same
+ * commit. So the ids already passed on are remembered (a bounded set) and whichever path brings
+ * an event first passes it on; the other is dropped, before the read and again after it.
+ * Notifications that arrive while a read is in flight are read together in the next one. All of
+ * this runs on the event loop that started it, so the set needs no locking.
+ *
+ * <p>Live delivery is best effort: while the listening connection is down (it reconnects every
+ * second) other replicas' events are not seen here. A consumer that must see every event pages
+ * {@code /internal/ingress/events}.
+ */
+final class LiveStream {
+
+  static final String ADDRESS = "ingress.events.live";
+
+  private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
+  private static final String CHANNEL = "ingress_events";
+  private static final String READ = "SELECT " + StoredEvents.COLUMNS
+      + " FROM ingress_events WHERE id = ANY($1::uuid[]) ORDER BY seq";
+  /**
+   * Ids to recognise when the other path brings the same event: far more than are published
+   * during one notification round trip even at tens of thousands of events a second.
+   */
+  private static final int REMEMBERED = 65_536;
+  /** Between attempts to (re)connect the listening connection. */
+  private static final long RECONNECT_MS = 1_000;
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
+
+  private final Vertx vertx;
+  private final EventBus bus;
+  private final SqlClient reads;
+  private final Set<String> passedOn = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED;
+    }
+  });
+  private List<UUID> announced = new ArrayList<>();
+  private boolean reading;
+
+  private LiveStream(Vertx vertx, SqlClient reads) {
+    this.vertx = vertx;
+    this.bus = vertx.eventBus();
+    this.reads = reads;
+  }
+
+  /** Starts the stream; called once per process, on an event loop. */
+  static void start(FamilyContext context) {
+    LiveStream stream = new LiveStream(context.vertx(), context.reads());
+    stream.bus.<JsonObject>localConsumer(Event.ADDRESS, message -> stream.passOn(message.body()));
+    PgSubscriber subscriber = PgSubscriber.subscriber(context.vertx(), context.database().connectOptions())
+        .reconnectPolicy(attempt -> RECONNECT_MS);
+    subscriber.channel(CHANNEL).handler(stream::announced);
+    stream.connect(subscriber);
+  }
+
+  private void connect(PgSubscriber subscriber) {
+    subscriber.connect().onFailure(failure -> {
+      log.warn("cannot LISTEN {} for other replicas' events, retrying: {}", CHANNEL, failure.getMessage());
+      vertx.setTimer(RECONNECT_MS, id -> connect(subscriber));
+    });
+  }
+
+  private void passOn(JsonObject envelope) {
+    if (passedOn.add(envelope.getString("id"))) {
+      bus.publish(ADDRESS, envelope, LOCAL);
+    }
+  }
+
+  private void announced(String id) {
+    if (passedOn.contains(id)) {
+      return;
+    }
+    try {
+      announced.add(UUID.fromString(id));
+    } catch (IllegalArgumentException notOurs) {
+      return;
+    }
+    readAnnounced();
+  }
+
+  private void readAnnounced() {
+    if (reading || announced.isEmpty()) {
+      return;
+    }
+    reading = true;
+    List<UUID> ids = announced;
+    announced = new ArrayList<>();
+    reads.preparedQuery(READ).execute(Tuple.of(ids.toArray(UUID[]::new)))
+        .onSuccess(rows -> {
+          for (Row row : rows) {
+            if (!passedOn.contains(row.getUUID("id").toString())) {
+              passOn(StoredEvents.envelope(row));
+            }
+          }
+        })
+        .onFailure(failure -> log.warn("cannot read {} announced events for live subscribers: {}", ids.size(),
+            failure.getMessage()))
+        .onComplete(done -> {
+          reading = false;
+          readAnnounced();
+        });
+  }
+}
