@@ -62,9 +62,10 @@ public final class Pipeline {
   public record Route(String family, Endpoint endpoint, Authenticator authenticator, boolean rateLimited) {}
 
   public void handle(RoutingContext routing, Route route) {
-    HttpServerRequest request = routing.request();
-    // Auth and the rate limit answer before the body is read; hold it until then.
-    request.pause();
+    if (route.endpoint().body() != Endpoint.BodyKind.NONE) {
+      // Auth, the rate limit and the write budget answer before the body is read; hold it until then.
+      routing.request().pause();
+    }
     Exchange exchange = begin(routing, route.family(), route.endpoint().path());
     Call call = exchange.call;
     String refusal = route.authenticator().refusal(call);
@@ -139,12 +140,10 @@ public final class Pipeline {
   }
 
   private Future<Void> readBody(Call call, Endpoint endpoint) {
-    HttpServerRequest request = call.request();
     if (endpoint.body() == Endpoint.BodyKind.NONE) {
-      request.resume();
       return Future.succeededFuture();
     }
-    return bodies.read(request, endpoint.mediaTypes()).map(body -> {
+    return bodies.read(call.request(), endpoint.mediaTypes()).map(body -> {
       call.body(body);
       if (endpoint.body() == Endpoint.BodyKind.JSON) {
         call.json(BodyReader.parseObject(body));

@@ -11,12 +11,16 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /** Real HTTP requests to a test server, awaited on the test thread (never on an event loop). */
 public final class Http {
 
   /** A test request that hears nothing for this long fails rather than hanging the suite. */
   private static final long REQUEST_IDLE_TIMEOUT_MS = 20_000;
+
+  /** Whatever happens to a connection, a test request ends by then. */
+  private static final long REQUEST_DEADLINE_SECONDS = 30;
 
   private final HttpClient client;
   private final int port;
@@ -72,7 +76,8 @@ public final class Http {
     headers.forEach(options::putHeader);
     return client.request(options)
         .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(b -> new Response(response.statusCode(), response.headers(), b.toString())));
+        .compose(response -> response.body().map(b -> new Response(response.statusCode(), response.headers(), b.toString())))
+        .timeout(REQUEST_DEADLINE_SECONDS, TimeUnit.SECONDS);
   }
 
   public static Map<String, String> json() {
