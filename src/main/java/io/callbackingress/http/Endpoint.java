@@ -23,7 +23,9 @@ public record Endpoint(HttpMethod method, String path, BodyKind body, Set<String
     /** A JSON object, {@code application/json}. */
     JSON,
     /** The bytes exactly as received, of one of the endpoint's media types. */
-    RAW
+    RAW,
+    /** A WebSocket upgrade: the connection is held until the endpoint takes it over. */
+    UPGRADE
   }
 
   /** Turns the request into the endpoint's typed input, reporting every violation. */
@@ -57,6 +59,12 @@ public record Endpoint(HttpMethod method, String path, BodyKind body, Set<String
   @FunctionalInterface
   public interface SimpleHandler {
     Future<Reply> handle(Call call);
+  }
+
+  /** A WebSocket endpoint: the handler upgrades the request and answers {@link Reply#written(int)} 101. */
+  public static Endpoint webSocket(String path, SimpleHandler handler) {
+    return new Endpoint(HttpMethod.GET, path, BodyKind.UPGRADE, Set.of(), (call, v) -> null,
+        (call, input) -> handler.handle(call));
   }
 
   public static Endpoint get(String path, SimpleHandler handler) {

@@ -63,7 +63,8 @@ public final class Pipeline {
 
   public void handle(RoutingContext routing, Route route) {
     if (route.endpoint().body() != Endpoint.BodyKind.NONE) {
-      // Auth, the rate limit and the write budget answer before the body is read; hold it until then.
+      // Auth, the rate limit and the write budget answer before the body is read (or the connection
+      // upgraded); hold it until then.
       routing.request().pause();
     }
     Exchange exchange = begin(routing, route.family(), route.endpoint().path());
@@ -129,7 +130,7 @@ public final class Pipeline {
    * an overload costs neither memory nor a database round trip.
    */
   private Future<Void> reserveWrite(Exchange exchange, Endpoint endpoint) {
-    if (endpoint.body() == Endpoint.BodyKind.NONE) {
+    if (endpoint.body() == Endpoint.BodyKind.NONE || endpoint.body() == Endpoint.BodyKind.UPGRADE) {
       return Future.succeededFuture();
     }
     if (!writeBudget.tryAcquire()) {
@@ -140,7 +141,7 @@ public final class Pipeline {
   }
 
   private Future<Void> readBody(Call call, Endpoint endpoint) {
-    if (endpoint.body() == Endpoint.BodyKind.NONE) {
+    if (endpoint.body() == Endpoint.BodyKind.NONE || endpoint.body() == Endpoint.BodyKind.UPGRADE) {
       return Future.succeededFuture();
     }
     return bodies.read(call.request(), endpoint.mediaTypes()).map(body -> {
@@ -216,20 +217,24 @@ public final class Pipeline {
       exchange.decision.writeHeaders(headers);
     }
     HttpServerRequest request = call.request();
-    boolean unreadBody = !request.isEnded();
-    if (status == 413 && request.version() != HttpVersion.HTTP_2) {
-      // The rest of an oversized body is not worth reading: answer and close the connection.
+    if (request.version() != HttpVersion.HTTP_2 && hasUnreadBody(request)) {
+      // Answered before its body was read (413, 401, 404, 415...): rather than drain a body nobody
+      // wants, answer and close, so the connection never carries half a request into the next one.
       headers.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       response.setStatusCode(status).end(payload).onComplete(v -> request.connection().close());
     } else {
-      if (unreadBody) {
-        // Discard what the caller still sends, so the connection stays usable.
-        request.handler(null);
-        request.resume();
-      }
       response.setStatusCode(status).end(payload);
     }
     record(call, status, payload.length());
+  }
+
+  /** The request announced a body (a length or chunks) that has not all arrived. */
+  private static boolean hasUnreadBody(HttpServerRequest request) {
+    if (request.isEnded()) {
+      return false;
+    }
+    String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
+    return (length != null && !length.trim().equals("0")) || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
   private void record(Call call, int status, long bytesOut) {

@@ -2,10 +2,10 @@ package io.callbackingress.ratelimit;
 
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.http.ApiException;
+import io.callbackingress.metrics.CircuitGauge;
 import io.callbackingress.spi.MetricsCollector;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;
-import io.callbackingress.metrics.CircuitGauge;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

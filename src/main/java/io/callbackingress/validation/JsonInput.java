@@ -174,7 +174,11 @@ public final class JsonInput {
     violations.add(at(key), message);
   }
 
-  private String string(String key, boolean required, int min, int max, Pattern pattern, String patternMessage) {
+  /**
+   * The value of {@code key} if present and of {@code type}; otherwise null, having recorded
+   * "is required" (when it is) or "must be <what>".
+   */
+  private <T> T present(String key, boolean required, Class<T> type, String what) {
     Object value = json.getValue(key);
     if (value == null) {
       if (required) {
@@ -182,8 +186,16 @@ public final class JsonInput {
       }
       return null;
     }
-    if (!(value instanceof String s)) {
-      violations.add(at(key), "must be a string");
+    if (!type.isInstance(value)) {
+      violations.add(at(key), "must be " + what);
+      return null;
+    }
+    return type.cast(value);
+  }
+
+  private String string(String key, boolean required, int min, int max, Pattern pattern, String patternMessage) {
+    String s = present(key, required, String.class, "a string");
+    if (s == null) {
       return null;
     }
     if (s.length() < min || s.length() > max) {
@@ -198,15 +210,8 @@ public final class JsonInput {
   }
 
   private String text(String key, boolean required, int maxUtf8Bytes) {
-    Object value = json.getValue(key);
-    if (value == null) {
-      if (required) {
-        violations.add(at(key), "is required");
-      }
-      return null;
-    }
-    if (!(value instanceof String s)) {
-      violations.add(at(key), "must be a string");
+    String s = present(key, required, String.class, "a string");
+    if (s == null) {
       return null;
     }
     // Most texts are far below the limit in chars × 3, the worst UTF-8 expansion: skip encoding them.
@@ -218,48 +223,21 @@ public final class JsonInput {
   }
 
   private String oneOf(String key, boolean required, Set<String> allowed) {
-    Object value = json.getValue(key);
-    if (value == null) {
-      if (required) {
-        violations.add(at(key), "is required");
-      }
-      return null;
-    }
-    if (!(value instanceof String s) || !allowed.contains(s)) {
-      violations.add(at(key), "must be one of " + String.join(", ", sorted(allowed)));
+    String choices = "one of " + String.join(", ", sorted(allowed));
+    String s = present(key, required, String.class, choices);
+    if (s != null && !allowed.contains(s)) {
+      violations.add(at(key), "must be " + choices);
       return null;
     }
     return s;
   }
 
   private JsonObject object(String key, boolean required) {
-    Object value = json.getValue(key);
-    if (value == null) {
-      if (required) {
-        violations.add(at(key), "is required");
-      }
-      return null;
-    }
-    if (!(value instanceof JsonObject object)) {
-      violations.add(at(key), "must be an object");
-      return null;
-    }
-    return object;
+    return present(key, required, JsonObject.class, "an object");
   }
 
   private JsonArray array(String key, boolean required) {
-    Object value = json.getValue(key);
-    if (value == null) {
-      if (required) {
-        violations.add(at(key), "is required");
-      }
-      return null;
-    }
-    if (!(value instanceof JsonArray array)) {
-      violations.add(at(key), "must be an array");
-      return null;
-    }
-    return array;
+    return present(key, required, JsonArray.class, "an array");
   }
 
   private String at(String key) {

@@ -26,8 +26,10 @@ class TokenAuthProviderTest {
 
   private static final String CURRENT = "current-token-0123456789abcdefghij";
   private static final String NEXT = "next-token-0123456789abcdefghijklmn";
+  /** The probe is the only token family: internal (token by default) is off, so refusals name the probe. */
   private static final JsonObject PROBE_WITH_TOKEN = new JsonObject().put("families", new JsonObject()
-      .put("probe", new JsonObject().put("enabled", true).put("auth", "token")));
+      .put("probe", new JsonObject().put("enabled", true).put("auth", "token"))
+      .put("internal", new JsonObject().put("enabled", false)));
 
   private static IngressServer server;
   private static Http http;

@@ -75,7 +75,8 @@ class RateLimitClientsTest {
     IngressConfig config = IngressConfig.read(ConfigNode.root(json, Map.of()));
     Vertx vertx = Vertx.vertx();
     try {
-      Ingress.create(config, Map.of(), vertx, TestVertx.registry(), config.postgres().uri(), config.redis().uri(),
+      Ingress.create(config, IngressServer.internalTokenEnv(), vertx, TestVertx.registry(), config.postgres().uri(),
+              config.redis().uri(),
               Ingress.openSpool(vertx, config))
           .deploy()
           .await();

@@ -29,6 +29,11 @@ public final class IngressServer implements AutoCloseable {
   public static final String INTERNAL_TOKEN = "test-internal-token-0123456789abcdef";
   private static final String INTERNAL_TOKENS_ENV = "INGRESS_INTERNAL_AUTH_TOKENS";
 
+  /** An environment holding just the test's internal token, for tests that build an Ingress themselves. */
+  public static Map<String, String> internalTokenEnv() {
+    return Map.of(INTERNAL_TOKENS_ENV, INTERNAL_TOKEN);
+  }
+
   public final Vertx vertx;
   public final PrometheusMeterRegistry registry;
   public final IngressConfig config;

@@ -175,7 +175,7 @@ class TlsListenerTest {
     IngressConfig config = IngressConfig.read(ConfigNode.root(json, Map.of()));
     Vertx vertx = TestVertx.create(TestVertx.registry());
     try {
-      return assertThrows(ConfigException.class, () -> Ingress.create(config, Map.of(), vertx, TestVertx.registry(),
+      return assertThrows(ConfigException.class, () -> Ingress.create(config, IngressServer.internalTokenEnv(), vertx, TestVertx.registry(),
           "postgresql://nobody@127.0.0.1:1/none", "redis://127.0.0.1:1/8",
           null));
     } finally {

@@ -56,7 +56,7 @@ public final class LiveFamily implements EndpointFamily {
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/live_data/:track_id/metrics"), LiveFamily::metrics,
             (call, metrics) -> publishMetrics(context, call, metrics)),
-        Endpoint.get(context.spiPath("/live"), call -> upgrade(hub, call)));
+        Endpoint.webSocket(context.spiPath("/live"), call -> upgrade(hub, call)));
   }
 
   private static JsonObject metrics(JsonObject body, Violations violations) {

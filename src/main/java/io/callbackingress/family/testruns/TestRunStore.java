@@ -38,12 +38,11 @@ public final class TestRunStore {
     return sql.preparedQuery(UPDATE)
         .execute(Tuple.of(id, update.status(), update.tests() == null ? null : update.tests().encode(),
             update.durationMs(), update.output()))
-        .map(rows -> rows.rowCount() == 0 ? null : rows.iterator().next().getString("status"));
+        .map(rows -> Rows.first(rows, row -> row.getString("status")));
   }
 
   static Future<JsonObject> find(SqlClient sql, UUID id) {
-    return sql.preparedQuery(FIND).execute(Tuple.of(id))
-        .map(rows -> rows.rowCount() == 0 ? null : toJson(rows.iterator().next()));
+    return sql.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, TestRunStore::toJson));
   }
 
   /** A stored run as callers read it; shared with the analytics views. */

@@ -3,7 +3,6 @@ package io.callbackingress.family.tooling;
 import io.callbackingress.store.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -53,25 +52,14 @@ final class ToolingJobStore {
   static Future<Outcome> update(SqlClient sql, ToolingJobRequests.Update update) {
     return sql.preparedQuery(UPDATE)
         .execute(Tuple.of(update.id(), update.status(), update.output(), update.metadata() == null ? null : update.metadata().encode()))
-        .map(rows -> {
-          if (rows.rowCount() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return new Outcome(row.getString("status"), row.getString("output"), Rows.object(row, "metadata"),
-              row.getBoolean("applied"));
-        });
+        .map(rows -> Rows.first(rows, row -> new Outcome(row.getString("status"), row.getString("output"),
+            Rows.object(row, "metadata"), row.getBoolean("applied"))));
   }
 
   record Outcome(String previousStatus, String previousOutput, JsonObject previousMetadata, boolean applied) {}
 
   static Future<JsonObject> find(SqlClient sql, String id) {
-    return sql.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> {
-      if (rows.rowCount() == 0) {
-        return null;
-      }
-      Row row = rows.iterator().next();
-      return new JsonObject()
+    return sql.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, row -> new JsonObject()
           .put("id", row.getString("id"))
           .put("kind", row.getString("kind"))
           .put("status", row.getString("status"))
@@ -79,7 +67,6 @@ final class ToolingJobStore {
           .put("metadata", Rows.object(row, "metadata"))
           .put("submission_uuid", row.getString("submission_uuid"))
           .put("created_at", Rows.iso(row, "created_at"))
-          .put("updated_at", Rows.iso(row, "updated_at"));
-    });
+          .put("updated_at", Rows.iso(row, "updated_at"))));
   }
 }

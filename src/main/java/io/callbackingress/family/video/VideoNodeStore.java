@@ -3,7 +3,6 @@ package io.callbackingress.family.video;
 import io.callbackingress.store.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 
@@ -56,22 +55,12 @@ final class VideoNodeStore {
     return sql.preparedQuery(COMPLETE)
         .execute(Tuple.from(new Object[] {callback.nodeUuid(), callback.processUuid(), status,
             callback.result() == null ? null : callback.result().encode(), callback.error(), callback.errorType()}))
-        .map(rows -> {
-          if (rows.rowCount() == 0) {
-            return null;
-          }
-          Row row = rows.iterator().next();
-          return new Completion(row.getString("status"), row.getString("process_uuid"), row.getBoolean("applied"));
-        });
+        .map(rows -> Rows.first(rows, row ->
+            new Completion(row.getString("status"), row.getString("process_uuid"), row.getBoolean("applied"))));
   }
 
   static Future<JsonObject> find(SqlClient sql, String nodeUuid) {
-    return sql.preparedQuery(FIND).execute(Tuple.of(nodeUuid)).map(rows -> {
-      if (rows.rowCount() == 0) {
-        return null;
-      }
-      Row row = rows.iterator().next();
-      return new JsonObject()
+    return sql.preparedQuery(FIND).execute(Tuple.of(nodeUuid)).map(rows -> Rows.first(rows, row -> new JsonObject()
           .put("node_uuid", row.getString("node_uuid"))
           .put("executor_type", row.getString("executor_type"))
           .put("status", row.getString("status"))
@@ -79,7 +68,6 @@ final class VideoNodeStore {
           .put("result", Rows.object(row, "result"))
           .put("error", row.getString("error"))
           .put("error_type", row.getString("error_type"))
-          .put("updated_at", Rows.iso(row, "updated_at"));
-    });
+          .put("updated_at", Rows.iso(row, "updated_at"))));
   }
 }

@@ -3,6 +3,7 @@ package io.callbackingress.family.webhooks;
 import io.callbackingress.http.Call;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
 import java.util.List;
 import java.util.Set;
 
@@ -55,12 +56,9 @@ final class HexHmacSource implements WebhookSource {
     if (header == null || !header.startsWith(PREFIX)) {
       return false;
     }
-    byte[] presented = Signatures.fromHex(header.substring(PREFIX.length()));
-    boolean match = false;
-    for (byte[] secret : secrets) {
-      match |= Signatures.matches(Signatures.hmac(secret, "", call.body()), presented);
-    }
-    return match;
+    // singletonList: an undecodable signature is null, and is still compared, in constant time.
+    List<byte[]> presented = Collections.singletonList(Signatures.fromHex(header.substring(PREFIX.length())));
+    return Signatures.anyMatches(secrets, "", call.body(), presented);
   }
 
   @Override

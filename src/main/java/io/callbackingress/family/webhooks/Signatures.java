@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -52,6 +53,21 @@ final class Signatures {
     } catch (IllegalArgumentException e) {
       return null;
     }
+  }
+
+  /**
+   * Whether any presented signature is the HMAC of {@code prefix + body} under any of the keys
+   * (rotation). Every pair is compared, so the time taken does not say which key nearly matched.
+   */
+  static boolean anyMatches(List<byte[]> keys, String prefix, Buffer body, List<byte[]> presented) {
+    boolean match = false;
+    for (byte[] key : keys) {
+      byte[] expected = hmac(key, prefix, body);
+      for (byte[] candidate : presented) {
+        match |= matches(expected, candidate);
+      }
+    }
+    return match;
   }
 
   /**

@@ -60,14 +60,7 @@ final class StandardWebhooksSource implements WebhookSource {
         presented.add(base64(entry.substring(3)));
       }
     }
-    boolean match = false;
-    for (byte[] key : keys) {
-      byte[] expected = Signatures.hmac(key, id + "." + timestamp + ".", call.body());
-      for (byte[] candidate : presented) {
-        match |= Signatures.matches(expected, candidate);
-      }
-    }
-    return match;
+    return Signatures.anyMatches(keys, id + "." + timestamp + ".", call.body(), presented);
   }
 
   @Override

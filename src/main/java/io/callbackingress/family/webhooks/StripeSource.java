@@ -57,14 +57,7 @@ final class StripeSource implements WebhookSource {
     if (!Timestamps.within(timestamp, nowSeconds, toleranceSeconds) || presented.isEmpty()) {
       return false;
     }
-    boolean match = false;
-    for (byte[] secret : secrets) {
-      byte[] expected = Signatures.hmac(secret, timestamp + ".", call.body());
-      for (byte[] candidate : presented) {
-        match |= Signatures.matches(expected, candidate);
-      }
-    }
-    return match;
+    return Signatures.anyMatches(secrets, timestamp + ".", call.body(), presented);
   }
 
   @Override
