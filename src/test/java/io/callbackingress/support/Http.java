@@ -4,31 +4,35 @@ import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClient;
-import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.PoolOptions;
-import io.vertx.core.http.RequestOptions;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
-/** Real HTTP requests to a test server, awaited on the test thread (never on an event loop). */
+/**
+ * Real HTTP/1.1 requests to a test server, with the JDK's client: a client that shares nothing
+ * with the server under test — no event loop, no Vert.x pool — so a test observes the server only.
+ * Blocking calls wait on the test thread, never on an event loop.
+ */
 public final class Http {
 
-  /** A test request that hears nothing for this long fails rather than hanging the suite. */
-  private static final long REQUEST_IDLE_TIMEOUT_MS = 20_000;
-
   /** Whatever happens to a connection, a test request ends by then. */
-  private static final long REQUEST_DEADLINE_SECONDS = 30;
+  private static final Duration REQUEST_DEADLINE = Duration.ofSeconds(30);
+  private static final HttpClient CLIENT = HttpClient.newBuilder()
+      .version(HttpClient.Version.HTTP_1_1)
+      .connectTimeout(Duration.ofSeconds(5))
+      .build();
 
-  private final HttpClient client;
-  private final int port;
+  private final String base;
 
+  /** @param vertx unused by the JDK client; kept so every test builds its client from its server */
   public Http(Vertx vertx, int port) {
-    this.client = vertx.createHttpClient(new HttpClientOptions().setDefaultHost("127.0.0.1").setDefaultPort(port),
-        new PoolOptions().setHttp1MaxSize(64));
-    this.port = port;
+    this.base = "http://127.0.0.1:" + port;
   }
 
   public record Response(int status, MultiMap headers, String body) {
@@ -50,7 +54,7 @@ public final class Http {
   }
 
   public Response post(String path, JsonObject body) {
-    return send(HttpMethod.POST, path, Map.of("Content-Type", "application/json"), body.toBuffer());
+    return send(HttpMethod.POST, path, json(), body.toBuffer());
   }
 
   public Response post(String path, JsonObject body, Map<String, String> headers) {
@@ -58,7 +62,7 @@ public final class Http {
   }
 
   public Response patch(String path, JsonObject body) {
-    return send(HttpMethod.PATCH, path, Map.of("Content-Type", "application/json"), body.toBuffer());
+    return send(HttpMethod.PATCH, path, json(), body.toBuffer());
   }
 
   public Response patch(String path, JsonObject body, Map<String, String> headers) {
@@ -71,21 +75,28 @@ public final class Http {
 
   /** The same request without waiting: for bursts and concurrent requests. */
   public Future<Response> request(HttpMethod method, String path, Map<String, String> headers, Buffer body) {
-    RequestOptions options = new RequestOptions().setMethod(method).setPort(port).setURI(path)
-        .setIdleTimeout(REQUEST_IDLE_TIMEOUT_MS);
-    headers.forEach(options::putHeader);
-    return client.request(options)
-        .compose(request -> body == null ? request.send() : request.send(body))
-        .compose(response -> response.body().map(b -> new Response(response.statusCode(), response.headers(), b.toString())))
-        .timeout(REQUEST_DEADLINE_SECONDS, TimeUnit.SECONDS);
+    HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path))
+        .timeout(REQUEST_DEADLINE)
+        .method(method.name(), body == null
+            ? HttpRequest.BodyPublishers.noBody()
+            : HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
+    headers.forEach(builder::header);
+    return Future.fromCompletionStage(CLIENT.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString())
+        .thenApply(Http::response));
   }
 
   public static Map<String, String> json() {
     return Map.of("Content-Type", "application/json");
   }
 
+  private static Response response(HttpResponse<String> response) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    response.headers().map().forEach(headers::add);
+    return new Response(response.statusCode(), headers, response.body());
+  }
+
   private static Map<String, String> withJson(Map<String, String> headers) {
-    java.util.HashMap<String, String> all = new java.util.HashMap<>(headers);
+    Map<String, String> all = new HashMap<>(headers);
     all.putIfAbsent("Content-Type", "application/json");
     return all;
   }
