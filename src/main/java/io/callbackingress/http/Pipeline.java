@@ -8,6 +8,7 @@ import io.callbackingress.ratelimit.RateLimiter;
 import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.store.Outages;
 import io.callbackingress.store.WriteBudget;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.AsyncResult;
@@ -38,6 +39,8 @@ public final class Pipeline {
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
   private static final String UNMATCHED = "unmatched";
+  /** Long enough for a failover to make progress, short enough for a worker's retry budget. */
+  private static final long UNAVAILABLE_RETRY_SECONDS = 5;
 
   private final BodyReader bodies;
   private final RateLimiter limiter;
@@ -200,6 +203,13 @@ public final class Pipeline {
       status = refusal.status();
       body = refusal.body();
       refusal.headers().forEach(response::putHeader);
+    } else if (Outages.isUnreachable(result.cause())) {
+      ApiException unavailable = ApiException.unavailable("Service unavailable", UNAVAILABLE_RETRY_SECONDS);
+      status = unavailable.status();
+      body = unavailable.body();
+      unavailable.headers().forEach(response::putHeader);
+      log.warn("request {} on {} {}: dependency unreachable: {}", call.requestId(), call.request().method(), call.route(),
+          result.cause().getMessage());
     } else {
       status = 500;
       body = new JsonObject().put("error", "Internal server error");

@@ -2,9 +2,12 @@ package io.callbackingress.store;
 
 import io.callbackingress.http.ApiException;
 import io.vertx.pgclient.PgException;
+import io.vertx.sqlclient.ClosedConnectionException;
+import java.net.ConnectException;
+import java.util.concurrent.TimeoutException;
 
 /** Tells a Postgres that is away from a statement that failed. */
-final class Outages {
+public final class Outages {
 
   private Outages() {}
 
@@ -15,5 +18,15 @@ final class Outages {
    */
   static boolean isOutage(Throwable failure) {
     return !(failure instanceof PgException) && !(failure instanceof ApiException);
+  }
+
+  /**
+   * True for the failures of a dependency that cannot be reached — refused, dropped, timed out —
+   * as opposed to a bug: a read that meets one answers 503 and comes back later, it is not a 500.
+   */
+  public static boolean isUnreachable(Throwable failure) {
+    return failure instanceof ConnectException
+        || failure instanceof ClosedConnectionException
+        || failure instanceof TimeoutException;
   }
 }

@@ -1,6 +1,7 @@
 package io.callbackingress.ops;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
@@ -59,6 +60,10 @@ class ReadinessTest {
     assertEquals(503, down.status());
     assertEquals(checks("DOWN").put("status", "DOWN"), down.json());
     assertEquals(200, http.get("/health/live").status(), "liveness does not depend on Postgres");
+    Response read = http.get("/spi/tooling_jobs/any");
+    assertEquals(503, read.status(), read.body());
+    assertEquals(new JsonObject().put("error", "Service unavailable"), read.json());
+    assertTrue(Integer.parseInt(read.header("Retry-After")) >= 1);
 
     proxy.start();
     Response back = null;
