@@ -10,4 +10,12 @@ if [ ! -f "$jar" ] || [ -n "$(find src pom.xml -newer "$jar" -print -quit)" ]; t
   echo "run.sh: building $jar" >&2
   mvn -B -q -DskipTests package >&2
 fi
+# The internal family is on by default with token auth, and the ingress refuses to start without a
+# token (SPEC 11). For a first run on a laptop, make one up and say so; production sets its own.
+if [ -z "${INGRESS_INTERNAL_AUTH_TOKENS:-}" ]; then
+  INGRESS_INTERNAL_AUTH_TOKENS="dev-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')"
+  export INGRESS_INTERNAL_AUTH_TOKENS
+  echo "run.sh: INGRESS_INTERNAL_AUTH_TOKENS was not set; /internal/* accepts this development token:" >&2
+  echo "run.sh:   X-Internal-Auth: $INGRESS_INTERNAL_AUTH_TOKENS" >&2
+fi
 exec java ${JAVA_OPTS:-} -jar "$jar" "$@"

@@ -30,11 +30,13 @@ class PackagedJarIT {
 
   private Process start(String config) throws IOException {
     Files.writeString(workDir.resolve("config.json"), config);
-    return new ProcessBuilder("java", "-jar", System.getProperty("ingress.jar"), "-conf", "config.json")
+    ProcessBuilder builder = new ProcessBuilder("java", "-jar", System.getProperty("ingress.jar"), "-conf", "config.json")
         .directory(workDir.toFile())
         .redirectOutput(workDir.resolve("stdout.log").toFile())
-        .redirectError(workDir.resolve("stderr.log").toFile())
-        .start();
+        .redirectError(workDir.resolve("stderr.log").toFile());
+    // The internal family (token auth, on by default) needs a token to start, as operators provide.
+    builder.environment().put("INGRESS_INTERNAL_AUTH_TOKENS", "jar-test-token-" + "x".repeat(32));
+    return builder.start();
   }
 
   private HttpResponse<String> call(String method, int port, String path) throws Exception {
