@@ -4,14 +4,9 @@ import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.ConfigLoader;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.embedded.EmbeddedServices;
+import io.callbackingress.metrics.PrometheusRegistry;
 import io.callbackingress.store.Database;
 import io.callbackingress.store.Migrations;
-import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
-import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
-import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
-import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -51,7 +46,7 @@ public final class Main {
     try {
       String postgresUri = config.postgres().embedded() ? embedded.startPostgres(Path.of("data")) : config.postgres().uri();
       String redisUri = config.redis().embedded() ? embedded.startRedis() : config.redis().uri();
-      PrometheusMeterRegistry registry = meterRegistry();
+      PrometheusMeterRegistry registry = PrometheusRegistry.create();
       int loops = Ingress.eventLoops(config);
       vertx = Vertx.builder()
           .with(new VertxOptions()
@@ -92,16 +87,6 @@ public final class Main {
     stopLogging();
     // A JVM ended by SIGTERM exits 143 even after a clean drain; a drained ingress reports success.
     Runtime.getRuntime().halt(0);
-  }
-
-  private static PrometheusMeterRegistry meterRegistry() {
-    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    new JvmMemoryMetrics().bindTo(registry);
-    new JvmGcMetrics().bindTo(registry);
-    new JvmThreadMetrics().bindTo(registry);
-    new ClassLoaderMetrics().bindTo(registry);
-    new ProcessorMetrics().bindTo(registry);
-    return registry;
   }
 
   /** One line naming the key, exit code 2, no stack trace (SPEC 11). */

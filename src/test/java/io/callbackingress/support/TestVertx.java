@@ -1,6 +1,6 @@
 package io.callbackingress.support;
 
-import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.callbackingress.metrics.PrometheusRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -32,6 +32,6 @@ public final class TestVertx {
   }
 
   public static PrometheusMeterRegistry registry() {
-    return new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    return PrometheusRegistry.create();
   }
 }
