@@ -28,13 +28,15 @@ db=bench_$ts
 work=$(mktemp -d /tmp/callback-ingress-bench.XXXXXX)
 secret="bench-github-secret-$ts"
 pid=""
+pid_on=""
+pid_off=""
 results=benchmarks/RESULTS.md
 export BENCH_WRK_DIR=$root/benchmarks/wrk
 
 log() { echo "bench: $*" >&2; }
 
 cleanup() {
-  stop_ingress
+  for p in "$pid_on" "$pid_off"; do pid=$p; stop_ingress; done
   psql -q -h 127.0.0.1 -U postgres -c "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
   log "stopped the ingress, dropped $db; logs and outputs kept in $work"
 }
@@ -60,7 +62,8 @@ scripts/dev-services.sh >&2
 psql -q -h 127.0.0.1 -U postgres -c "CREATE DATABASE $db" >/dev/null
 sql() { psql -qtA -h 127.0.0.1 -U postgres -d "$db" -c "$1"; }
 
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 base=http://127.0.0.1:$port
 config=$work/config.json
 cat >"$config" <<EOF
@@ -75,14 +78,17 @@ cat >"$config" <<EOF
 EOF
 export INGRESS_GITHUB_WEBHOOK_SECRETS=$secret
 
-# start_ingress <name> [extra env assignments...]: the jar in the background, stdout to a file.
+# start_ingress <name> <port> [extra env assignments...]: the jar in the background, stdout to a
+# file; sets pid and base to that instance.
 start_ingress() {
-  local name=$1; shift
-  env "$@" java ${BENCH_JAVA_OPTS:-} -jar target/callback-ingress.jar -conf "$config" \
+  local name=$1 instance_port=$2; shift 2
+  base=http://127.0.0.1:$instance_port
+  env INGRESS_HTTP_PORT="$instance_port" "$@" java ${BENCH_JAVA_OPTS:-} -jar target/callback-ingress.jar -conf "$config" \
     >"$work/ingress-$name.out" 2>"$work/ingress-$name.err" &
   pid=$!
   for _ in $(seq 1 120); do
-    if curl -fsS "$base/health/ready" >/dev/null 2>&1; then log "ingress ($name) ready, pid $pid"; return; fi
+    # Ready, and still ours: a process that lost the port race must not pass on another's answer.
+    if curl -fsS "$base/health/ready" >/dev/null 2>&1 && sleep 0.5 && kill -0 "$pid" 2>/dev/null; then log "ingress ($name) ready, pid $pid"; return; fi
     kill -0 "$pid" 2>/dev/null || { tail -5 "$work/ingress-$name.out" "$work/ingress-$name.err" >&2; exit 1; }
     sleep 0.5
   done
@@ -98,6 +104,7 @@ acked() {
 
 rows=()
 commands=()
+gatling_notes=()
 # run_wrk <label> <lua> <method> <endpoint> <stored-count SQL>
 run_wrk() {
   local label=$1 lua=$2 method=$3 endpoint=$4 count_sql=$5
@@ -110,12 +117,13 @@ run_wrk() {
   sleep 1 # requests in flight when wrk's timer stopped finish (and are counted) here
   local cpu=$(( $(cpu_ticks) - before_cpu ))
   local ack=$(( $(acked "$method" "$endpoint") - before_ack ))
+  local ms_per_req=$(awk -v t="$cpu" -v n="$ack" 'BEGIN { printf "%.2f", (n > 0 ? t * 10 / n : 0) }')
   local stored=$(( $(sql "$count_sql") - before_rows ))
   line=$(echo "$out" | grep '^BENCH ')
   val() { echo "$line" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
   local ok="n/a"
   if [ "$count_sql" != "SELECT 0" ]; then [ "$ack" -eq "$stored" ] && ok=yes || ok=NO; fi
-  rows+=("| $label | $(val rps) | $(val p50_ms) | $(val p99_ms) | $(val p999_ms) | $(val non2xx) | $(val socket_errors) | $(awk -v t="$cpu" 'BEGIN { printf "%.1f", t / 100 }') | $ack | $stored | $ok |")
+  rows+=("| $label | $(val rps) | $(val p50_ms) | $(val p99_ms) | $(val p999_ms) | $(val non2xx) | $(val socket_errors) | $(awk -v t="$cpu" 'BEGIN { printf "%.1f", t / 100 }') | $ms_per_req | $ack | $stored | $ok |")
   commands+=("$label: \`$cmd\`")
   log "${rows[-1]}"
 }
@@ -135,15 +143,21 @@ EOF
 export BENCH_W3_BODY=$w3_body
 export BENCH_W3_SIGNATURE="sha256=$(openssl dgst -sha256 -hmac "$secret" -hex <"$w3_body" | awk '{print $NF}')"
 
-# --- run 1: rate limiter on (the configured default) ---------------------------------------------
-start_ingress limiter-on
+# --- two instances on one database: rate limiter on (the configured default) and off ------------
+# Both stay up for the whole run so the on/off comparison below alternates between two equally
+# warm JVMs instead of comparing a first run with a restarted one.
+start_ingress limiter-off "$(free_port)" INGRESS_RATE_LIMIT_ENABLED=false
+pid_off=$pid base_off=$base
+start_ingress limiter-on "$port"
+pid_on=$pid base_on=$base
+use() { if [ "$1" = on ]; then pid=$pid_on base=$base_on; else pid=$pid_off base=$base_off; fi; }
 # Warm-up, not recorded: JIT and connection pools, so the first workload is not the cold one.
 wrk -t$threads -c$connections -d3s -s benchmarks/wrk/ceiling.lua "$base" >/dev/null
 wrk -t$threads -c$connections -d3s -s benchmarks/wrk/w1_test_runs.lua "$base" >/dev/null
 
 run_wrk ceiling ceiling.lua GET /health/live "SELECT 0"
 
-run_wrk "W1 test_runs (limiter on)" w1_test_runs.lua POST /spi/test_runs "SELECT count(*) FROM test_runs"
+run_wrk "W1 test_runs (limiter on) #1" w1_test_runs.lua POST /spi/test_runs "SELECT count(*) FROM test_runs"
 
 if [ "$jfr" = 1 ]; then
   # A separate W1 run under the profiler: recording costs throughput, so this row is not the one
@@ -164,23 +178,40 @@ run_wrk "W2 tooling PATCH" w2_tooling_patch.lua PATCH /spi/tooling_jobs/:id \
 run_wrk "W3 github webhook" w3_github.lua POST /spi/webhooks/github "SELECT count(*) FROM webhook_deliveries"
 
 if [ "$gatling" = 1 ]; then
-  log "Gatling (open model) against $base"
-  gatling_cmd="mvn -B -q -f benchmarks/gatling/pom.xml gatling:test -Dbase.url=$base -Dgatling.seconds=$seconds"
-  (INGRESS_GITHUB_WEBHOOK_SECRETS=$secret $gatling_cmd >"$work/gatling.txt" 2>&1 && log "Gatling passed") \
-    || log "Gatling failed or an assertion did not hold: see $work/gatling.txt"
-  commands+=("Gatling: \`$gatling_cmd\` (output in $work/gatling.txt)")
+  # Open model at half of W1's closed-loop rate (the issue's latency target), warm-up + steady
+  # phase only, once over keep-alive connections and once with a new connection per request.
+  half=$(echo "${rows[1]}" | awk -F'|' '{ printf "%d", $3 / 2 }')
+  for share in true false; do
+    label="Gatling W1 open model, ${half}/s, shareConnections=$share"
+    gatling_cmd="mvn -B -f benchmarks/gatling/pom.xml gatling:test -Dbase.url=$base -Dworkloads=w1 -Dgatling.profile=steady -Dgatling.rate=$half -Dgatling.seconds=$seconds -Dgatling.shareConnections=$share"
+    log "$label: $gatling_cmd"
+    before_ack=$(acked POST /spi/test_runs); before_rows=$(sql "SELECT count(*) FROM test_runs"); before_cpu=$(cpu_ticks)
+    if $gatling_cmd >"$work/gatling-$share.txt" 2>&1; then verdict="assertions held"; else verdict="assertions FAILED (or Gatling did not run)"; fi
+    sleep 1
+    cpu=$(( $(cpu_ticks) - before_cpu )); ack=$(( $(acked POST /spi/test_runs) - before_ack )); stored=$(( $(sql "SELECT count(*) FROM test_runs") - before_rows ))
+    # Gatling's "Global Information" block: "> <name> | total | OK | KO".
+    stat() { awk -F'|' -v k="> $1" 'index($0, k) == 1 { gsub(/[ ,]/, "", $2); gsub(/[ ,]/, "", $4); print ($2 == "" ? "?" : $2), ($4 == "-" ? 0 : $4); exit }' "$work/gatling-$share.txt"; }
+    rows+=("| $label | $(stat 'mean throughput' | cut -d' ' -f1) achieved | $(stat 'response time 50th' | cut -d' ' -f1) | $(stat 'response time 99th' | cut -d' ' -f1) | – | $(stat 'request count' | cut -d' ' -f2) KO | – | $(awk -v t="$cpu" 'BEGIN { printf "%.1f", t / 100 }') | $(awk -v t="$cpu" -v n="$ack" 'BEGIN { printf "%.2f", (n > 0 ? t * 10 / n : 0) }') | $ack | $stored | $([ "$ack" -eq "$stored" ] && echo yes || echo NO) |")
+    gatling_notes+=("$label: $verdict; $(grep -E 'percentile of response time|percentage of failed' "$work/gatling-$share.txt" | tr -s ' ' | paste -sd ';' -)")
+    commands+=("$label: \`INGRESS_GITHUB_WEBHOOK_SECRETS=... $gatling_cmd\`")
+    log "${rows[-1]}"
+  done
 fi
 
 sleep 1 # the asynchronous audit appender drains
 answered=$(curl -fsS "$base/metrics" | awk 'index($0, "spi_requests_total{") == 1 { s += $NF } END { printf "%d\n", s }')
 audit_lines=$(grep -c '"request_id"' "$work/ingress-limiter-on.out" || true)
-stop_ingress
 
-# --- run 2: the same jar and database with rateLimit.enabled=false --------------------------------
-start_ingress limiter-off INGRESS_RATE_LIMIT_ENABLED=false
+# --- the rate limiter's cost: W1 alternating between the two instances ----------------------------
+use off
 wrk -t$threads -c$connections -d3s -s benchmarks/wrk/w1_test_runs.lua "$base" >/dev/null
-run_wrk "W1 test_runs (limiter off)" w1_test_runs.lua POST /spi/test_runs "SELECT count(*) FROM test_runs"
-stop_ingress
+for round in 1 2; do
+  use off; run_wrk "W1 test_runs (limiter off) #$round" w1_test_runs.lua POST /spi/test_runs "SELECT count(*) FROM test_runs"
+  use on; run_wrk "W1 test_runs (limiter on) #$((round + 1))" w1_test_runs.lua POST /spi/test_runs "SELECT count(*) FROM test_runs"
+done
+limiter_cost=$(printf '%s\n' "${rows[@]}" | awk -F'|' '
+  /W1 test_runs \(limiter on\)/ { on += $3; non++ } /W1 test_runs \(limiter off\)/ { off += $3; noff++ }
+  END { printf "limiter on: mean %.0f req/s over %d runs; off: mean %.0f req/s over %d runs; throughput cost %.1f%%", on / non, non, off / noff, noff, (1 - (on / non) / (off / noff)) * 100 }')
 
 # --- the report ---------------------------------------------------------------------------------
 if [ "$jfr" = 1 ] && [ -f "$work/w1.jfr" ]; then
@@ -188,6 +219,11 @@ if [ "$jfr" = 1 ] && [ -f "$work/w1.jfr" ]; then
   jfr print --events jdk.ExecutionSample "$work/w1.jfr" \
     | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); print }' \
     | sort | uniq -c | sort -rn | head -15 >"$work/jfr-top.txt"
+  # The product's own frames anywhere on those stacks: which of its steps the samples fall under.
+  jfr print --events jdk.ExecutionSample "$work/w1.jfr" \
+    | awk '/stackTrace = \[/ { delete seen } /io\.callbackingress\./ { f = $0; sub(/^[ \t]+/, "", f); sub(/[ \t]+line:.*/, "", f); if (!(f in seen)) { seen[f] = 1; print f } }' \
+    | sort | uniq -c | sort -rn | head -15 >"$work/jfr-product.txt"
+  samples=$(jfr summary "$work/w1.jfr" | awk '$1 == "jdk.ExecutionSample" { print $2 }')
 fi
 
 table=$work/table.md
@@ -198,23 +234,33 @@ table=$work/table.md
     "wrk, the ingress, Postgres and Redis share these cores (and other engineers' jobs)."
   echo "Settings: BENCH_SECONDS=$seconds BENCH_CONNECTIONS=$connections BENCH_THREADS=$threads BENCH_JOBS=$jobs."
   echo
-  echo "| workload | req/s | p50 ms | p99 ms | p99.9 ms | non-2xx | socket errors | ingress CPU s | acked (2xx) | stored | equal |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| workload | req/s | p50 ms | p99 ms | p99.9 ms | non-2xx | socket errors | ingress CPU s | CPU ms/req | acked (2xx) | stored | equal |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
+  echo
+  echo "Rate limiter: $limiter_cost."
   echo
   echo "Limiter-on instance: $answered requests answered (spi_requests_total), $audit_lines audit lines on stdout" \
     "(logback's audit appender is neverBlock: a full queue drops lines rather than stall an event loop)."
   echo
-  echo "Commands (from the repository root; <base> = the ingress's URL):"
+  for n in "${gatling_notes[@]}"; do echo "- ${n//$base_on/<base>}"; done
+  [ ${#gatling_notes[@]} -eq 0 ] || echo
+  echo "Commands (from the repository root; <base> = the limiter-on instance's URL, <base-limiter-off> the other's):"
   echo
   echo "- \`$(echo "BENCH_SECONDS=$seconds BENCH_CONNECTIONS=$connections BENCH_JFR=$jfr BENCH_GATLING=$gatling scripts/bench.sh")\`"
-  for c in "${commands[@]}"; do echo "- ${c//$base/<base>}"; done
+  for c in "${commands[@]}"; do c=${c//$base_on/<base>}; echo "- ${c//$base_off/<base-limiter-off>}"; done
   if [ -s "$work/jfr-top.txt" ]; then
     echo
-    echo "Top frames of jdk.ExecutionSample during W1 (samples, frame):"
+    echo "Top frames of jdk.ExecutionSample during the W1-under-JFR run ($samples samples; count, frame):"
     echo
     echo '```'
     cat "$work/jfr-top.txt"
+    echo '```'
+    echo
+    echo "Samples with a product frame on the stack, by product frame:"
+    echo
+    echo '```'
+    cat "$work/jfr-product.txt"
     echo '```'
   fi
   echo
