@@ -30,7 +30,9 @@ public class ClientAddresses {
   }
 
   public String clientIp(HttpServerRequest request) {
-    SocketAddress remote = request.remoteAddress();
+    // The connection's peer (the PROXY source when proxyProtocol is on): the request's own
+    // remoteAddress() goes through vertx-web's Forwarded parsing, which trustedProxies replaces.
+    SocketAddress remote = request.connection().remoteAddress();
     String peer = remote == null ? "unknown" : remote.hostAddress();
     if (trustedProxies.isEmpty() || !isTrusted(peer)) {
       return peer;
