@@ -80,6 +80,9 @@ export INGRESS_GITHUB_WEBHOOK_SECRETS=$secret
 
 # start_ingress <name> <port> [extra env assignments...]: the jar in the background, stdout to a
 # file; sets pid and base to that instance.
+# The internal family needs a token to start (SPEC 11); the benchmark never calls it.
+export INGRESS_INTERNAL_AUTH_TOKENS="${INGRESS_INTERNAL_AUTH_TOKENS:-bench-$(od -An -tx1 -N24 /dev/urandom | tr -d ' \n')}"
+
 start_ingress() {
   local name=$1 instance_port=$2; shift 2
   base=http://127.0.0.1:$instance_port
@@ -89,7 +92,7 @@ start_ingress() {
   for _ in $(seq 1 120); do
     # Ready, and still ours: a process that lost the port race must not pass on another's answer.
     if curl -fsS "$base/health/ready" >/dev/null 2>&1 && sleep 0.5 && kill -0 "$pid" 2>/dev/null; then log "ingress ($name) ready, pid $pid"; return; fi
-    kill -0 "$pid" 2>/dev/null || { tail -5 "$work/ingress-$name.out" "$work/ingress-$name.err" >&2; exit 1; }
+    kill -0 "$pid" 2>/dev/null || { tail -n 5 "$work/ingress-$name.out" "$work/ingress-$name.err" >&2; exit 1; }
     sleep 0.5
   done
   log "ingress ($name) not ready after 60 s"; exit 1
