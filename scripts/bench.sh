@@ -221,11 +221,11 @@ if [ "$jfr" = 1 ] && [ -f "$work/w1.jfr" ]; then
   # The top frame of each execution sample: where the CPU was when the sampler looked.
   jfr print --events jdk.ExecutionSample "$work/w1.jfr" \
     | awk '/stackTrace = \[/ { getline; sub(/^[ \t]+/, ""); sub(/[ \t]+line:.*/, ""); print }' \
-    | sort | uniq -c | sort -rn | head -15 >"$work/jfr-top.txt"
+    | sort | uniq -c | sort -rn | awk 'NR <= 15' >"$work/jfr-top.txt"
   # The product's own frames anywhere on those stacks: which of its steps the samples fall under.
   jfr print --events jdk.ExecutionSample "$work/w1.jfr" \
     | awk '/stackTrace = \[/ { delete seen } /io\.callbackingress\./ { f = $0; sub(/^[ \t]+/, "", f); sub(/[ \t]+line:.*/, "", f); if (!(f in seen)) { seen[f] = 1; print f } }' \
-    | sort | uniq -c | sort -rn | head -15 >"$work/jfr-product.txt"
+    | sort | uniq -c | sort -rn | awk 'NR <= 15' >"$work/jfr-product.txt"
   samples=$(jfr summary "$work/w1.jfr" | awk '$1 == "jdk.ExecutionSample" { print $2 }')
 fi
 
@@ -233,7 +233,7 @@ table=$work/table.md
 {
   echo "### Run $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD)"
   echo
-  echo "Machine: $(nproc) cores, $(free -h | awk '/^Mem:/ { print $2 " RAM, " $7 " available" }'), $(java -version 2>&1 | head -1);" \
+  echo "Machine: $(nproc) cores, $(free -h | awk '/^Mem:/ { print $2 " RAM, " $7 " available" }'), $(java -version 2>&1 | awk 'NR == 1');" \
     "wrk, the ingress, Postgres and Redis share these cores (and other engineers' jobs)."
   echo "Settings: BENCH_SECONDS=$seconds BENCH_CONNECTIONS=$connections BENCH_THREADS=$threads BENCH_JOBS=$jobs."
   echo

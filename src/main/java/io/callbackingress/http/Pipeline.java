@@ -38,6 +38,7 @@ public final class Pipeline {
   private static final CharSequence IDEMPOTENT_REPLAYED = HttpHeaders.createOptimized("Idempotent-Replayed");
   private static final CharSequence APPLICATION_JSON = HttpHeaders.createOptimized("application/json");
   private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
+  private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
   private static final String UNMATCHED = "unmatched";
   /** Long enough for a failover to make progress, short enough for a worker's retry budget. */
   private static final long UNAVAILABLE_RETRY_SECONDS = 5;
@@ -225,6 +226,10 @@ public final class Pipeline {
     headers.set(X_REQUEST_ID, call.requestId());
     if (exchange.decision != null) {
       exchange.decision.writeHeaders(headers);
+    }
+    if (status == 503 && !headers.contains(RETRY_AFTER)) {
+      // SPEC 5: every 503 says when to come back, readiness included.
+      headers.set(RETRY_AFTER, Long.toString(UNAVAILABLE_RETRY_SECONDS));
     }
     HttpServerRequest request = call.request();
     if (request.version() != HttpVersion.HTTP_2 && hasUnreadBody(request)) {

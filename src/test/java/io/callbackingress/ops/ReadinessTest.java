@@ -59,6 +59,7 @@ class ReadinessTest {
     Response down = http.get("/health/ready");
     assertEquals(503, down.status());
     assertEquals(checks("DOWN").put("status", "DOWN"), down.json());
+    assertEquals("5", down.header("Retry-After"), "every 503 carries Retry-After (SPEC 5)");
     assertEquals(200, http.get("/health/live").status(), "liveness does not depend on Postgres");
     Response read = http.get("/spi/tooling_jobs/any");
     assertEquals(503, read.status(), read.body());
