@@ -78,6 +78,7 @@ public final class Main {
     Logger log = LoggerFactory.getLogger(Main.class);
     log.info("SIGTERM: draining (grace {} s)", ingress.config().shutdownGraceSeconds());
     try {
+      // The shutdown hook's own thread, not an event loop: it waits for the drain.
       ingress.stop().await();
     } catch (Exception e) {
       log.warn("shutdown did not complete cleanly: {}", e.getMessage());

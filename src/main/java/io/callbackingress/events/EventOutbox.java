@@ -32,6 +32,11 @@ public final class EventOutbox {
     if (events.isEmpty()) {
       return Future.succeededFuture();
     }
+    return connection.preparedQuery(INSERT).execute(rows(events)).mapEmpty();
+  }
+
+  /** The events as the insert's column arrays: one statement whatever the batch size. */
+  public static Tuple rows(List<Event> events) {
     int n = events.size();
     UUID[] ids = new UUID[n];
     String[] types = new String[n];
@@ -46,9 +51,7 @@ public final class EventOutbox {
       data[i] = event.data().encode();
       correlations[i] = event.correlationId();
     }
-    return connection.preparedQuery(INSERT)
-        .execute(Tuple.of(ids, types, times, data, correlations))
-        .mapEmpty();
+    return Tuple.of(ids, types, times, data, correlations);
   }
 
   /** After commit only: subscribers must never see a change that was rolled back. */
