@@ -101,6 +101,7 @@ public final class Ingress {
     this.circuit = new PostgresCircuit(vertx, Math.max(MIN_CIRCUIT_RESET_MS, config.retry().baseMs()));
     CircuitGauge.register(metrics, "postgres", circuit.breaker());
     metrics.gauge("ingress.spool.depth", null, null, () -> spool.stats().depth());
+    metrics.gauge("ingress.spool.dead.letters", null, null, () -> spool.stats().deadLetters());
   }
 
   /** Opens the spool of {@code spool.dir}; a directory it cannot use stops start-up naming the key. */

@@ -166,7 +166,7 @@ public final class Pipeline {
   private Future<Reply> act(Call call, Endpoint endpoint, Object input) {
     String key = endpoint.idempotent() ? call.header(IDEMPOTENCY_KEY) : null;
     if (key == null) {
-      return endpoint.action().apply(call, input);
+      return perform(call, endpoint, input);
     }
     if (!IdempotencyKeys.isValid(key)) {
       return Future.failedFuture(ApiException.badRequest("Invalid Idempotency-Key"));
@@ -177,7 +177,16 @@ public final class Pipeline {
       return Future.failedFuture(ApiException.conflict("A request with this Idempotency-Key is in progress"));
     }
     call.idempotencyKey(idempotencyKey);
-    return endpoint.action().apply(call, input).andThen(done -> inFlight.leave(idempotencyKey));
+    return perform(call, endpoint, input).andThen(done -> inFlight.leave(idempotencyKey));
+  }
+
+  /** An action that throws instead of failing its future still releases what the pipeline holds. */
+  private static Future<Reply> perform(Call call, Endpoint endpoint, Object input) {
+    try {
+      return endpoint.action().apply(call, input);
+    } catch (RuntimeException bug) {
+      return Future.failedFuture(bug);
+    }
   }
 
   private void finish(Exchange exchange, AsyncResult<Reply> result) {

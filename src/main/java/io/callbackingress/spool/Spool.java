@@ -89,7 +89,7 @@ public final class Spool {
   /** Bytes on disk plus bytes queued; what maxBytes is checked against. */
   private final AtomicLong reserved = new AtomicLong();
   private final AtomicLong fsyncs = new AtomicLong();
-  private volatile SpoolStats stats = new SpoolStats(0, 0, null);
+  private volatile SpoolStats stats = new SpoolStats(0, 0, null, 0);
   private volatile Throwable failure;
   private volatile boolean closed;
   private Future<Void> closing;
@@ -104,6 +104,7 @@ public final class Spool {
   private long ackedSegment;
   private long ackedOffset;
   private long oldestMillis = -1;
+  private DeadLetters deadLetters;
 
   private Spool(Vertx vertx, Path dir, long maxBytes, long segmentBytes) {
     this.vertx = vertx;
@@ -176,6 +177,19 @@ public final class Spool {
     });
   }
 
+  /**
+   * Sets aside a record that Postgres refuses for a reason of its own, with that reason: it is
+   * kept (fsynced to the dead-letter file), counted in {@link #stats()}, and never replayed. The
+   * replayer still acknowledges it afterwards, like any record it has dealt with.
+   */
+  public Future<Void> deadLetter(SpoolRecord record, String reason) {
+    return onIo(() -> {
+      deadLetters.add(record, reason);
+      publishStats();
+      return null;
+    });
+  }
+
   /** A snapshot, cheap enough for a gauge: it is published by the I/O thread after every change. */
   public SpoolStats stats() {
     return stats;
@@ -225,6 +239,7 @@ public final class Spool {
 
   private void recover() throws IOException {
     Files.createDirectories(dir);
+    deadLetters = new DeadLetters(dir);
     List<Long> ids;
     try (Stream<Path> files = Files.list(dir)) {
       ids = files.map(p -> p.getFileName().toString())
@@ -427,7 +442,7 @@ public final class Spool {
 
   private void publishStats() {
     stats = new SpoolStats(appendedSequence - ackedSequence, diskBytes,
-        oldestMillis < 0 ? null : Instant.ofEpochMilli(oldestMillis));
+        oldestMillis < 0 ? null : Instant.ofEpochMilli(oldestMillis), deadLetters.count());
   }
 
   private Path segment(long id) {

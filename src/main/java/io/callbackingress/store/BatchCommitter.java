@@ -51,7 +51,11 @@ public final class BatchCommitter {
     this.idempotencyTtlSeconds = idempotencyTtlSeconds;
   }
 
-  /** The writes' answers, in order, once the transaction has committed; a failure if it did not. */
+  /**
+   * The writes' answers, in order, once the transaction has committed; a failure if it did not,
+   * reported only after the rollback has finished, so the connection is ready for the next
+   * transaction (a retry of the same writes one by one, say).
+   */
   Future<List<Reply>> commit(SqlConnection sql, List<PendingWrite> batch, AnswerHook hook) {
     return sql.begin().compose(tx -> {
       List<Event> events = new ArrayList<>();
@@ -67,7 +71,7 @@ public final class BatchCommitter {
       return Future.all(replies)
           .compose(all -> outbox.store(sql, events))
           .compose(v -> tx.commit())
-          .onFailure(failure -> tx.rollback())
+          .recover(failure -> tx.rollback().transform(rolledBack -> Future.<Void>failedFuture(failure)))
           .map(v -> {
             metrics.batch(batch.size());
             outbox.publish(events);
@@ -95,7 +99,16 @@ public final class BatchCommitter {
     };
   }
 
+  /** A write operation that throws instead of failing its future fails that write, inside the transaction. */
   private Future<Reply> run(SqlConnection sql, PendingWrite write, WriteContext context) {
+    try {
+      return claimAndRun(sql, write, context);
+    } catch (RuntimeException bug) {
+      return Future.failedFuture(bug);
+    }
+  }
+
+  private Future<Reply> claimAndRun(SqlConnection sql, PendingWrite write, WriteContext context) {
     IdempotencyKey key = write.key();
     if (key == null) {
       return write.operation().execute(sql, write.args(), context);

@@ -1,23 +1,27 @@
 package io.callbackingress.store;
 
-import io.callbackingress.http.ApiException;
+import io.vertx.circuitbreaker.OpenCircuitException;
 import io.vertx.pgclient.PgException;
 import io.vertx.sqlclient.ClosedConnectionException;
 import java.net.ConnectException;
 import java.util.concurrent.TimeoutException;
 
-/** Tells a Postgres that is away from a statement that failed. */
+/** Tells a Postgres that is away from a write that failed for a reason of its own. */
 public final class Outages {
 
   private Outages() {}
 
   /**
-   * True for failures that say nothing about the writes themselves — refused or dropped
-   * connections, timeouts, an open circuit — so the writes belong in the spool. An error the
-   * server reported about a statement is not an outage: spooling it would only fail again later.
+   * True only for failures that say nothing about the writes themselves — refused or dropped
+   * connections, timeouts, an open circuit, a server that is shutting down or out of resources —
+   * so the writes belong in the spool. Anything else (a statement the server refused, a bug in an
+   * operation) is the write's own failure: spooling it would only fail again, forever.
    */
   static boolean isOutage(Throwable failure) {
-    return !(failure instanceof PgException) && !(failure instanceof ApiException);
+    return isUnreachable(failure)
+        || failure instanceof OpenCircuitException
+        || failure instanceof io.vertx.circuitbreaker.TimeoutException
+        || failure instanceof PgException pg && isServerUnavailable(pg.getSqlState());
   }
 
   /**
@@ -28,5 +32,10 @@ public final class Outages {
     return failure instanceof ConnectException
         || failure instanceof ClosedConnectionException
         || failure instanceof TimeoutException;
+  }
+
+  /** SQLSTATE classes 08 (connection), 53 (insufficient resources), 57P (operator intervention). */
+  private static boolean isServerUnavailable(String sqlState) {
+    return sqlState != null && (sqlState.startsWith("08") || sqlState.startsWith("53") || sqlState.startsWith("57P"));
   }
 }

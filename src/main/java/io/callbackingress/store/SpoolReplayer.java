@@ -104,30 +104,49 @@ public final class SpoolReplayer extends VerticleBase {
         });
   }
 
-  /** Commits the records as one batch; a batch the server refuses is retried record by record. */
+  /**
+   * Commits the records as one batch. A batch the server refuses is retried record by record, and
+   * a record that still fails for a reason of its own — or cannot be decoded, or names an
+   * operation no enabled family has — becomes a dead letter: kept and counted, never retried, so
+   * it cannot hold up the records behind it. An outage fails the round, to be retried whole.
+   */
   private Future<Void> replay(List<SpoolRecord> records) {
     List<PendingWrite> writes = new ArrayList<>(records.size());
+    List<SpoolRecord> replayed = new ArrayList<>(records.size());
+    Future<Void> setAside = Future.succeededFuture();
     for (SpoolRecord record : records) {
-      SpooledWrite spooled = SpooledWrite.decode(record.payload());
+      SpooledWrite spooled;
+      try {
+        spooled = SpooledWrite.decode(record.payload());
+      } catch (RuntimeException undecodable) {
+        setAside = setAside.compose(v -> deadLetter(record, "undecodable: " + undecodable.getMessage()));
+        continue;
+      }
       WriteOperation operation = operations.get(spooled.operation());
       if (operation == null) {
-        log.error("spooled write of request {} names unknown operation {}: dropped", spooled.requestId(), spooled.operation());
+        setAside = setAside.compose(v -> deadLetter(record, "no enabled family has the operation " + spooled.operation()));
         continue;
       }
       writes.add(PendingWrite.of(spooled.requestId(), spooled.key(), operation, spooled.args()));
+      replayed.add(record);
     }
-    return commit(writes).recover(failure -> {
-      if (Outages.isOutage(failure) || writes.size() <= 1) {
-        return Outages.isOutage(failure) ? Future.failedFuture(failure) : dropPoisoned(writes, failure);
+    return setAside.compose(v -> commit(writes).recover(failure -> {
+      if (Outages.isOutage(failure)) {
+        return Future.failedFuture(failure);
       }
+      if (writes.size() == 1) {
+        return deadLetter(replayed.get(0), failure);
+      }
+      log.warn("Postgres refused a replayed batch of {} writes; replaying each in its own transaction", writes.size());
       Future<Void> chain = Future.succeededFuture();
-      for (PendingWrite write : writes) {
-        chain = chain.compose(v -> commit(List.of(write)).recover(f -> Outages.isOutage(f)
-            ? Future.failedFuture(f)
-            : dropPoisoned(List.of(write), f)));
+      for (int i = 0; i < writes.size(); i++) {
+        PendingWrite write = writes.get(i);
+        SpoolRecord record = replayed.get(i);
+        chain = chain.compose(done -> commit(List.of(write))
+            .recover(f -> Outages.isOutage(f) ? Future.failedFuture(f) : deadLetter(record, f)));
       }
       return chain;
-    });
+    }));
   }
 
   private Future<Void> commit(List<PendingWrite> writes) {
@@ -138,11 +157,13 @@ public final class SpoolReplayer extends VerticleBase {
         .mapEmpty();
   }
 
-  /** A write the server keeps refusing would block the spool forever: it is logged and passed over. */
-  private static Future<Void> dropPoisoned(List<PendingWrite> writes, Throwable failure) {
-    writes.forEach(write -> log.error("spooled write {} of request {} refused by Postgres: dropped",
-        write.operation().name(), write.requestId(), failure));
-    return Future.succeededFuture();
+  private Future<Void> deadLetter(SpoolRecord record, Throwable failure) {
+    return deadLetter(record, "refused by Postgres: " + failure);
+  }
+
+  private Future<Void> deadLetter(SpoolRecord record, String reason) {
+    log.error("spooled write {} set aside as a dead letter in the spool's dead-letters.jsonl: {}", record.position(), reason);
+    return spool.deadLetter(record, reason);
   }
 
   /** SPEC 7: a queued write that turns out not found or refused becomes an event. */

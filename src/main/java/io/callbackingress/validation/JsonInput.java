@@ -161,7 +161,7 @@ public final class JsonInput {
     for (int i = 0; i < array.size(); i++) {
       Object item = array.getValue(i);
       if (item instanceof String s && !s.isEmpty() && s.length() <= maxLength) {
-        items.add(s);
+        items.add(storable(key + "." + i, s));
       } else {
         violations.add(at(key) + "." + i, "must be a string of 1 to " + maxLength + " characters");
       }
@@ -206,7 +206,7 @@ public final class JsonInput {
       violations.add(at(key), patternMessage);
       return null;
     }
-    return s;
+    return storable(key, s);
   }
 
   private String text(String key, boolean required, int maxUtf8Bytes) {
@@ -219,7 +219,7 @@ public final class JsonInput {
       violations.add(at(key), "must be at most " + maxUtf8Bytes + " bytes (UTF-8)");
       return null;
     }
-    return s;
+    return storable(key, s);
   }
 
   private String oneOf(String key, boolean required, Set<String> allowed) {
@@ -233,7 +233,17 @@ public final class JsonInput {
   }
 
   private JsonObject object(String key, boolean required) {
-    return present(key, required, JsonObject.class, "an object");
+    return storable(key, present(key, required, JsonObject.class, "an object"));
+  }
+
+  /** {@code value}, or null having recorded why Postgres could not store it (SPEC 2.6). */
+  private <T> T storable(String key, T value) {
+    String problem = value == null ? null : Storable.problemIn(value);
+    if (problem != null) {
+      violations.add(at(key), problem);
+      return null;
+    }
+    return value;
   }
 
   private JsonArray array(String key, boolean required) {

@@ -213,7 +213,7 @@ class SpoolTest {
   @Test
   void statsReportDepthBytesAndTheOldestUnacknowledgedRecord() {
     Spool spool = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
-    assertEquals(new SpoolStats(0, 0, null), spool.stats());
+    assertEquals(new SpoolStats(0, 0, null, 0), spool.stats());
     Instant before = Instant.ofEpochMilli(System.currentTimeMillis());
     for (int i = 0; i < 3; i++) {
       spool.append(payload(i)).await();

@@ -25,9 +25,13 @@ public final class ProbeFamily implements EndpointFamily {
 
   public record Probe(String name, List<JsonInput> items) {}
 
+  /** The probe name whose write Postgres refuses (division by zero): a write that fails for a reason of its own. */
+  public static final String REFUSED = "refused";
+
   /** A write that stores nothing: enough to go through batching, idempotency and the spool. */
   static final WriteOperation TOUCH = WriteOperation.of("probe.touch",
-      (sql, args, context) -> sql.query("SELECT 1").execute().map(rows -> Reply.created(args)),
+      (sql, args, context) -> sql.query(REFUSED.equals(args.getString("name")) ? "SELECT 1 / 0" : "SELECT 1")
+          .execute().map(rows -> Reply.created(args)),
       Reply::created);
 
   @Override

@@ -1,0 +1,224 @@
+package io.callbackingress.store;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callbackingress.support.CapturedLogs;
+import io.callbackingress.support.Db;
+import io.callbackingress.support.Http;
+import io.callbackingress.support.Http.Response;
+import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.ProbeFamily;
+import io.callbackingress.support.TcpProxy;
+import io.callbackingress.support.TestServices;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC 7: a write that fails for a reason of its own fails alone — never its batch, never the
+ * writes after it, never the spool — and a spooled write Postgres refuses is set aside as a dead
+ * letter instead of being replayed forever, across a restart too.
+ */
+class PoisonWriteTest {
+
+  private static final Map<String, String> INTERNAL = Map.of("X-Internal-Auth", IngressServer.INTERNAL_TOKEN);
+  private static final JsonObject CONFIG = new JsonObject()
+      .put("families", new JsonObject().put("probe", new JsonObject().put("enabled", true)))
+      .put("retry", new JsonObject().put("baseMs", 50).put("maxMs", 400))
+      .put("rateLimit", new JsonObject().put("default", new JsonObject().put("capacity", 1_000_000).put("refillPerSecond", 1_000_000)));
+
+  private final Deque<AutoCloseable> open = new ArrayDeque<>();
+  private IngressServer server;
+  private Http http;
+
+  @AfterEach
+  void stop() throws Exception {
+    for (AutoCloseable closeable = open.pollLast(); closeable != null; closeable = open.pollLast()) {
+      closeable.close();
+    }
+  }
+
+  private IngressServer start(String databaseUri, String spoolDir) {
+    IngressServer started = IngressServer.start(databaseUri, TestServices.newRedis(0),
+        CONFIG.copy().put("spool", new JsonObject().put("dir", spoolDir)), Map.of());
+    open.add(started);
+    server = started;
+    http = started.http();
+    return started;
+  }
+
+  private static JsonObject run(String submission, String output) {
+    return new JsonObject().put("test_run", new JsonObject().put("submission_uuid", submission)
+        .put("track_slug", "go").put("exercise_slug", "hello").put("status", "pass").put("output", output));
+  }
+
+  @Test
+  void aNulInOneWriteOfABurstIsA422AndEveryOtherWriteIsStored() {
+    String database = TestServices.newDatabase("poison");
+    start(database, tempDir());
+    Db db = new Db(database);
+    String submission = "burst-" + UUID.randomUUID();
+    List<Future<Response>> burst = new ArrayList<>();
+    for (int i = 0; i < 80; i++) {
+      burst.add(post("/spi/test_runs", run(submission, "line " + i)));
+      if (i == 40) {
+        burst.add(post("/spi/test_runs", run(submission, "before\u0000after")));
+      }
+    }
+    Future.join(burst).await();
+    List<Response> answers = burst.stream().map(Future::result).toList();
+    Response poison = answers.get(41);
+    assertEquals(422, poison.status(), poison.body());
+    assertEquals(new JsonObject().put("errors", new JsonObject().put("test_run.output",
+        new JsonArray().add("must not contain U+0000"))), poison.json());
+    List<Response> rest = new ArrayList<>(answers);
+    rest.remove(41);
+    rest.forEach(answer -> assertEquals(201, answer.status(), answer.body()));
+    assertEquals(80, db.count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
+    assertEquals(0, db.count("SELECT count(*) FROM test_runs WHERE output LIKE 'before%'"));
+
+    Response later = http.post("/spi/test_runs", run(submission, "later"));
+    assertEquals(201, later.status());
+    assertEquals(200, http.get("/spi/test_runs/" + later.json().getString("id")).status(), "the write is in Postgres, not the spool");
+    assertEquals(0, spool().getLong("depth"));
+  }
+
+  @Test
+  void aNulOrAnUnpairedSurrogateInsideAJsonbFieldIsA422() {
+    start(TestServices.newDatabase("poison"), tempDir());
+    Response nul = http.post("/spi/tooling_jobs", new JsonObject().put("tooling_job", new JsonObject()
+        .put("id", "job-" + UUID.randomUUID()).put("kind", "lint").put("metadata", new JsonObject().put("k", List.of("a\u0000")))));
+    assertEquals(422, nul.status(), nul.body());
+    assertEquals(new JsonObject().put("errors", new JsonObject().put("tooling_job.metadata",
+        new JsonArray().add("must not contain U+0000"))), nul.json());
+    Response surrogate = http.post("/spi/tooling_jobs", new JsonObject().put("tooling_job", new JsonObject()
+        .put("id", "job-" + UUID.randomUUID()).put("kind", "lint").put("metadata", new JsonObject().put("k\uD800", 1))));
+    assertEquals(422, surrogate.status(), surrogate.body());
+    assertEquals(new JsonObject().put("errors", new JsonObject().put("tooling_job.metadata",
+        new JsonArray().add("must not contain an unpaired UTF-16 surrogate"))), surrogate.json());
+  }
+
+  @Test
+  void aWriteThatPostgresRefusesFailsAloneAndTheRestOfItsBatchCommits() {
+    String database = TestServices.newDatabase("poison");
+    start(database, tempDir());
+    Db db = new Db(database);
+    CapturedLogs.clear();
+    String submission = "refused-" + UUID.randomUUID();
+    List<Future<Response>> burst = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      burst.add(post("/spi/test_runs", run(submission, "line " + i)));
+      if (i == 30) {
+        burst.add(post("/spi/probes", new JsonObject().put("probe", new JsonObject().put("name", ProbeFamily.REFUSED))));
+      }
+    }
+    Future.join(burst).await();
+    List<Response> answers = burst.stream().map(Future::result).toList();
+    Response refused = answers.get(31);
+    assertEquals(500, refused.status(), refused.body());
+    assertEquals(new JsonObject().put("error", "Internal server error"), refused.json());
+    List<Response> rest = new ArrayList<>(answers);
+    rest.remove(31);
+    rest.forEach(answer -> assertEquals(201, answer.status(), answer.body()));
+    assertEquals(60, db.count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
+    assertTrue(CapturedLogs.lines().stream().anyMatch(line -> line.contains("Postgres refused a batch of")),
+        "the refused write shared a batch with others");
+
+    Response later = http.post("/spi/test_runs", run(submission, "later"));
+    assertEquals(201, later.status());
+    assertEquals(200, http.get("/spi/test_runs/" + later.json().getString("id")).status(), "the circuit stayed closed");
+    assertEquals(0, spool().getLong("depth"));
+    assertEquals(200, http.get("/health/ready").status());
+  }
+
+  @Test
+  void aSpooledWriteThatPostgresRefusesBecomesADeadLetterAndTheRestReplayAcrossARestart() throws Exception {
+    String database = TestServices.newDatabase("poison");
+    URI target = URI.create(database);
+    Vertx proxyVertx = Vertx.vertx();
+    open.add(() -> proxyVertx.close().await());
+    TcpProxy proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
+    open.add(proxy);
+    String spoolDir = tempDir();
+    IngressServer first = start(proxy.route(database), spoolDir);
+    String submission = "spooled-" + UUID.randomUUID();
+    proxy.stop();
+    List<String> acknowledged = new ArrayList<>();
+    for (int i = 0; i < 21; i++) {
+      Response answer = i == 10
+          ? http.post("/spi/probes", new JsonObject().put("probe", new JsonObject().put("name", ProbeFamily.REFUSED)))
+          : http.post("/spi/test_runs", run(submission, "line " + i));
+      assertEquals(201, answer.status(), answer.body());
+      if (i != 10) {
+        acknowledged.add(answer.json().getString("id"));
+      }
+    }
+    assertEquals(21, spool().getLong("depth"));
+    first.close();
+    open.remove(first);
+
+    proxy.start();
+    start(proxy.route(database), spoolDir);
+    JsonObject drained = awaitDrained();
+    assertEquals(1, drained.getLong("dead_letters"), drained.encode());
+    assertTrue(http.get("/metrics").body().contains("ingress_spool_dead_letters 1.0"), "the dead letter is counted");
+    Db db = new Db(database);
+    assertEquals(20, db.count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
+    for (String id : acknowledged) {
+      assertEquals(200, http.get("/spi/test_runs/" + id).status());
+    }
+    List<String> deadLetters = Files.readAllLines(Path.of(spoolDir, "dead-letters.jsonl"));
+    assertEquals(1, deadLetters.size());
+    JsonObject deadLetter = new JsonObject(deadLetters.get(0));
+    assertTrue(deadLetter.getString("reason").contains("division by zero"), deadLetter.encode());
+    assertEquals("probe.touch", new JsonObject(deadLetter.getString("record")).getString("op"));
+
+    Response later = http.post("/spi/test_runs", run(submission, "later"));
+    assertEquals(201, later.status());
+    assertEquals(200, http.get("/spi/test_runs/" + later.json().getString("id")).status(), "writes reach Postgres again");
+  }
+
+  private Future<Response> post(String path, JsonObject body) {
+    return http.request(HttpMethod.POST, path, Http.json(), body.toBuffer());
+  }
+
+  private JsonObject spool() {
+    Response response = http.get("/internal/ingress/spool", INTERNAL);
+    assertEquals(200, response.status(), response.body());
+    return response.json();
+  }
+
+  private JsonObject awaitDrained() throws InterruptedException {
+    for (int attempt = 0; attempt < 300; attempt++) {
+      JsonObject spool = spool();
+      if (spool.getLong("depth") == 0) {
+        return spool;
+      }
+      Thread.sleep(100);
+    }
+    throw new AssertionError("the spool did not drain: " + spool().encode());
+  }
+
+  private static String tempDir() {
+    try {
+      return Files.createTempDirectory("spool").toString();
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+}
