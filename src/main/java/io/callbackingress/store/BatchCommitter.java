@@ -7,17 +7,18 @@ import io.callbackingress.idempotency.IdempotencyKey;
 import io.callbackingress.spi.MetricsCollector;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlConnection;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Commits a batch of writes as one transaction (SPEC 7): BEGIN, every write's statements sent
- * back to back without waiting, the batch's events in one statement, COMMIT — one WAL flush for
- * all of them. Idempotency keys are claimed and answers recorded inside the same transaction, so
- * a key and its write are durable together or not at all.
+ * Commits a batch of writes as one transaction (SPEC 7) — one WAL flush for all of them — in a
+ * fixed number of statements whatever the batch size: BEGIN, claim every idempotency key, run
+ * the writes (consecutive writes of one operation together, one statement for an
+ * {@link InsertOperation}), record the answers and look up the keys taken before, store the
+ * batch's events, COMMIT. Keys are claimed and answers recorded inside the same transaction, so a
+ * key and its write are durable together or not at all.
  */
 public final class BatchCommitter {
 
@@ -29,26 +30,14 @@ public final class BatchCommitter {
     void answered(PendingWrite write, Reply reply, WriteContext context);
   }
 
-  private static final String CLAIM_KEY = """
-      INSERT INTO idempotency_keys (scope, key, fingerprint, expires_at)
-      VALUES ($1, $2, $3, now() + make_interval(secs => $4))
-      ON CONFLICT (scope, key) DO UPDATE
-        SET fingerprint = EXCLUDED.fingerprint, status = NULL, body = NULL, expires_at = EXCLUDED.expires_at
-        WHERE idempotency_keys.expires_at < now()
-      RETURNING 1""";
-  private static final String FIND_KEY =
-      "SELECT fingerprint, status, body FROM idempotency_keys WHERE scope = $1 AND key = $2";
-  private static final String RECORD_REPLY =
-      "UPDATE idempotency_keys SET status = $3, body = $4 WHERE scope = $1 AND key = $2";
-
   private final EventOutbox outbox;
   private final MetricsCollector metrics;
-  private final int idempotencyTtlSeconds;
+  private final IdempotencyLedger ledger;
 
   public BatchCommitter(EventOutbox outbox, MetricsCollector metrics, int idempotencyTtlSeconds) {
     this.outbox = outbox;
     this.metrics = metrics;
-    this.idempotencyTtlSeconds = idempotencyTtlSeconds;
+    this.ledger = new IdempotencyLedger(idempotencyTtlSeconds);
   }
 
   /**
@@ -58,82 +47,141 @@ public final class BatchCommitter {
    */
   Future<List<Reply>> commit(SqlConnection sql, List<PendingWrite> batch, AnswerHook hook) {
     return sql.begin().compose(tx -> {
-      List<Event> events = new ArrayList<>();
-      List<Future<Reply>> replies = new ArrayList<>(batch.size());
-      for (PendingWrite write : batch) {
-        WriteContext context = context(write, events);
-        replies.add(run(sql, write, context).andThen(done -> {
-          if (done.succeeded()) {
-            hook.answered(write, done.result(), context);
-          }
-        }));
-      }
-      return Future.all(replies)
-          .compose(all -> outbox.store(sql, events))
-          .compose(v -> tx.commit())
-          .recover(failure -> tx.rollback().transform(rolledBack -> Future.<Void>failedFuture(failure)))
-          .map(v -> {
+      Run run = new Run(sql, batch, hook);
+      return run.execute()
+          .compose(replies -> tx.commit().map(replies))
+          .recover(failure -> tx.rollback().transform(rolledBack -> Future.<List<Reply>>failedFuture(failure)))
+          .onSuccess(replies -> {
             metrics.batch(batch.size());
-            outbox.publish(events);
-            return replies.stream().map(Future::result).toList();
+            outbox.publish(run.events);
           });
     });
   }
 
-  private WriteContext context(PendingWrite write, List<Event> events) {
-    return new WriteContext() {
-      @Override
-      public void emit(String type, JsonObject data) {
-        events.add(Event.of(type, data, write.requestId()));
+  /** One batch inside its transaction. */
+  private final class Run {
+    final SqlConnection sql;
+    final List<PendingWrite> batch;
+    final AnswerHook hook;
+    final List<Event> events = new ArrayList<>();
+    final List<WriteContext> contexts;
+    final Reply[] replies;
+
+    Run(SqlConnection sql, List<PendingWrite> batch, AnswerHook hook) {
+      this.sql = sql;
+      this.batch = batch;
+      this.hook = hook;
+      this.contexts = batch.stream().map(this::context).toList();
+      this.replies = new Reply[batch.size()];
+    }
+
+    Future<List<Reply>> execute() {
+      List<Integer> keyed = new ArrayList<>();
+      List<IdempotencyKey> keys = new ArrayList<>();
+      List<Reply> inAdvance = new ArrayList<>();
+      for (int i = 0; i < batch.size(); i++) {
+        PendingWrite write = batch.get(i);
+        if (write.key() != null) {
+          keyed.add(i);
+          keys.add(write.key());
+          inAdvance.add(write.operation().answerInAdvance(write.args()));
+        }
       }
+      return ledger.claim(sql, keys, inAdvance).compose(claimed -> {
+        boolean[] runs = new boolean[batch.size()];
+        Arrays.fill(runs, true);
+        for (int k = 0; k < keyed.size(); k++) {
+          runs[keyed.get(k)] = claimed[k];
+        }
+        return runWrites(runs).compose(v -> {
+          List<IdempotencyKey> toRecord = new ArrayList<>();
+          List<Reply> answers = new ArrayList<>();
+          List<Integer> taken = new ArrayList<>();
+          for (int k = 0; k < keyed.size(); k++) {
+            int i = keyed.get(k);
+            if (!claimed[k]) {
+              taken.add(i);
+            } else if (inAdvance.get(k) == null) {
+              toRecord.add(keys.get(k));
+              answers.add(replies[i]);
+            }
+          }
+          // Sent in this order on one connection, so a key repeated in the batch finds the answer just recorded.
+          Future<Void> recorded = ledger.record(sql, toRecord, answers);
+          Future<List<Reply>> earlier = ledger.earlier(sql, taken.stream().map(i -> batch.get(i).key()).toList());
+          return Future.all(recorded, earlier).map(both -> {
+            List<Reply> found = earlier.result();
+            for (int t = 0; t < taken.size(); t++) {
+              replies[taken.get(t)] = found.get(t);
+            }
+            return null;
+          });
+        });
+      }).compose(v -> {
+        for (int i = 0; i < batch.size(); i++) {
+          hook.answered(batch.get(i), replies[i], contexts.get(i));
+        }
+        return outbox.store(sql, events);
+      }).map(v -> Arrays.asList(replies));
+    }
 
-      @Override
-      public String requestId() {
-        return write.requestId();
+    /** Sends the writes that run, in batch order, consecutive writes of one operation together. */
+    private Future<Void> runWrites(boolean[] runs) {
+      List<Future<?>> segments = new ArrayList<>();
+      int i = 0;
+      while (i < batch.size()) {
+        if (!runs[i]) {
+          i++;
+          continue;
+        }
+        WriteOperation operation = batch.get(i).operation();
+        List<Integer> members = new ArrayList<>();
+        while (i < batch.size() && (!runs[i] || batch.get(i).operation() == operation)) {
+          if (runs[i]) {
+            members.add(i);
+          }
+          i++;
+        }
+        segments.add(runSegment(operation, members));
       }
+      return Future.all(segments).mapEmpty();
+    }
 
-      @Override
-      public MetricsCollector metrics() {
-        return metrics;
+    /** An operation that throws instead of failing its future fails the batch, inside the transaction. */
+    private Future<Void> runSegment(WriteOperation operation, List<Integer> members) {
+      List<JsonObject> args = members.stream().map(i -> batch.get(i).args()).toList();
+      List<WriteContext> segmentContexts = members.stream().map(contexts::get).toList();
+      Future<List<Reply>> answered;
+      try {
+        answered = operation.executeAll(sql, args, segmentContexts);
+      } catch (RuntimeException bug) {
+        answered = Future.failedFuture(bug);
       }
-    };
-  }
+      return answered.map(answers -> {
+        for (int m = 0; m < members.size(); m++) {
+          replies[members.get(m)] = answers.get(m);
+        }
+        return null;
+      });
+    }
 
-  /** A write operation that throws instead of failing its future fails that write, inside the transaction. */
-  private Future<Reply> run(SqlConnection sql, PendingWrite write, WriteContext context) {
-    try {
-      return claimAndRun(sql, write, context);
-    } catch (RuntimeException bug) {
-      return Future.failedFuture(bug);
-    }
-  }
+    private WriteContext context(PendingWrite write) {
+      return new WriteContext() {
+        @Override
+        public void emit(String type, JsonObject data) {
+          events.add(Event.of(type, data, write.requestId()));
+        }
 
-  private Future<Reply> claimAndRun(SqlConnection sql, PendingWrite write, WriteContext context) {
-    IdempotencyKey key = write.key();
-    if (key == null) {
-      return write.operation().execute(sql, write.args(), context);
-    }
-    return sql.preparedQuery(CLAIM_KEY)
-        .execute(Tuple.of(key.scope(), key.key(), key.fingerprint(), idempotencyTtlSeconds))
-        .compose(claim -> claim.rowCount() == 1
-            ? write.operation().execute(sql, write.args(), context)
-                .compose(reply -> sql.preparedQuery(RECORD_REPLY)
-                    .execute(Tuple.of(key.scope(), key.key(), reply.status(), reply.body().encode()))
-                    .map(reply))
-            : sql.preparedQuery(FIND_KEY)
-                .execute(Tuple.of(key.scope(), key.key()))
-                .map(rows -> earlier(key, rows.iterator().next())));
-  }
+        @Override
+        public String requestId() {
+          return write.requestId();
+        }
 
-  /** The answer to a key seen before (SPEC 6). */
-  private static Reply earlier(IdempotencyKey key, Row stored) {
-    if (!key.fingerprint().equals(stored.getString("fingerprint"))) {
-      return new Reply(422, new JsonObject().put("error", "Idempotency-Key reused with a different payload"));
+        @Override
+        public MetricsCollector metrics() {
+          return metrics;
+        }
+      };
     }
-    Integer status = stored.getInteger("status");
-    if (status == null) {
-      return new Reply(409, new JsonObject().put("error", "A request with this Idempotency-Key is in progress"));
-    }
-    return new Reply(status, new JsonObject(stored.getString("body")), true);
   }
 }

@@ -4,6 +4,8 @@ import io.callbackingress.http.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Function;
 
 /**
@@ -27,6 +29,27 @@ public interface WriteOperation {
   Future<Reply> execute(SqlConnection sql, JsonObject args, WriteContext context);
 
   /**
+   * Runs consecutive writes of this operation from one batch, in order, and answers each. By
+   * default each runs on its own; an operation that can do them all in one statement
+   * ({@link InsertOperation}) does.
+   */
+  default Future<List<Reply>> executeAll(SqlConnection sql, List<JsonObject> args, List<WriteContext> contexts) {
+    List<Future<Reply>> replies = new ArrayList<>(args.size());
+    for (int i = 0; i < args.size(); i++) {
+      replies.add(execute(sql, args.get(i), contexts.get(i)));
+    }
+    return Future.all(replies).map(all -> all.list());
+  }
+
+  /**
+   * The answer, when it is known before the write runs (an insert of a generated id that cannot
+   * conflict), so the idempotency key is recorded with it as it is claimed; null otherwise.
+   */
+  default Reply answerInAdvance(JsonObject args) {
+    return null;
+  }
+
+  /**
    * The answer while the write waits in the spool: what an insert will answer anyway, or
    * {@code 202 {"status":"queued"}} for a write whose outcome depends on stored state.
    */
@@ -44,7 +67,7 @@ public interface WriteOperation {
     return of(name, executor, args -> QUEUED);
   }
 
-  /** A write whose answer is known before it runs (an insert with its id): the same answer while spooled. */
+  /** A write whose spooled answer is {@code whenSpooled}: what it will answer unless stored state says otherwise. */
   static WriteOperation of(String name, Executor executor, Function<JsonObject, Reply> whenSpooled) {
     return new WriteOperation() {
       @Override

@@ -1,5 +1,6 @@
 package io.callbackingress.family.testruns;
 
+import io.callbackingress.store.RowInsert;
 import io.callbackingress.store.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -11,9 +12,9 @@ import java.util.UUID;
 /** The test_runs family's SQL. */
 public final class TestRunStore {
 
-  private static final String INSERT = """
-      INSERT INTO test_runs (id, submission_uuid, track_slug, exercise_slug, user_handle, status, tests, duration_ms, output)
-      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)""";
+  static final RowInsert INSERT = RowInsert.into("test_runs", RowInsert.uuid("id"), RowInsert.text("submission_uuid"),
+      RowInsert.text("track_slug"), RowInsert.text("exercise_slug"), RowInsert.text("user_handle"), RowInsert.text("status"),
+      RowInsert.text("tests"), RowInsert.bigint("duration_ms"), RowInsert.text("output"));
   private static final String UPDATE = """
       UPDATE test_runs
          SET status = COALESCE($2, status), tests = COALESCE($3, tests),
@@ -26,11 +27,10 @@ public final class TestRunStore {
 
   private TestRunStore() {}
 
-  static Future<Void> insert(SqlClient sql, TestRunRequests.Submission run) {
-    return sql.preparedQuery(INSERT)
-        .execute(Tuple.from(new Object[] {UUID.fromString(run.id()), run.submissionUuid(), run.trackSlug(), run.exerciseSlug(), run.userHandle(),
-            run.status(), run.tests() == null ? null : run.tests().encode(), run.durationMs(), run.output()}))
-        .mapEmpty();
+  /** The run's values in {@link #INSERT}'s column order. */
+  static Object[] row(TestRunRequests.Submission run) {
+    return new Object[] {UUID.fromString(run.id()), run.submissionUuid(), run.trackSlug(), run.exerciseSlug(),
+        run.userHandle(), run.status(), run.tests() == null ? null : run.tests().encode(), run.durationMs(), run.output()};
   }
 
   /** The status after the update, or null when there is no such run. */

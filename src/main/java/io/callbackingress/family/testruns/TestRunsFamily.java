@@ -6,6 +6,7 @@ import io.callbackingress.http.Replies;
 import io.callbackingress.http.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.store.InsertOperation;
 import io.callbackingress.store.WriteOperation;
 import io.callbackingress.validation.Uuids;
 import io.vertx.core.Future;
@@ -17,16 +18,11 @@ import java.util.UUID;
 /** SPEC 3.2: test runner results. */
 public final class TestRunsFamily implements EndpointFamily {
 
-  static final WriteOperation CREATE = WriteOperation.of("test_run.create",
-      (sql, args, context) -> {
-        TestRunRequests.Submission run = TestRunRequests.Submission.fromArgs(args);
-        return TestRunStore.insert(sql, run).map(v -> {
-          context.emit("test_run.created", new JsonObject().put("id", run.id()).put("status", run.status())
-              .put("submission_uuid", run.submissionUuid()).put("track_slug", run.trackSlug())
-              .put("exercise_slug", run.exerciseSlug()));
-          return created(run.id());
-        });
-      },
+  static final WriteOperation CREATE = new InsertOperation("test_run.create", TestRunStore.INSERT,
+      args -> TestRunStore.row(TestRunRequests.Submission.fromArgs(args)),
+      (args, context) -> context.emit("test_run.created", new JsonObject().put("id", args.getString("id"))
+          .put("status", args.getString("status")).put("submission_uuid", args.getString("submission_uuid"))
+          .put("track_slug", args.getString("track_slug")).put("exercise_slug", args.getString("exercise_slug"))),
       args -> created(args.getString("id")));
 
   static final WriteOperation UPDATE = WriteOperation.of("test_run.update",
