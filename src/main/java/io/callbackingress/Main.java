@@ -11,7 +11,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.nio.file.Path;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -51,7 +50,7 @@ public final class Main {
       vertx = Vertx.builder()
           .with(new VertxOptions()
               .setEventLoopPoolSize(loops)
-              .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+              .setMetricsOptions(PrometheusRegistry.vertxMetricsOptions()))
           .withMetrics(new MicrometerMetricsFactory(registry))
           .build();
       Ingress ingress = Ingress.create(config, env, vertx, registry, postgresUri, redisUri, Ingress.openSpool(vertx, config));

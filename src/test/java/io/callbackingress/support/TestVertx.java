@@ -5,7 +5,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
-import io.vertx.micrometer.MicrometerMetricsOptions;
 import java.util.concurrent.TimeUnit;
 
 /** Vert.x as the tests run it: two event loops, and a blocked-thread checker tight enough to catch a slip. */
@@ -26,7 +25,7 @@ public final class TestVertx {
             .setBlockedThreadCheckIntervalUnit(TimeUnit.MILLISECONDS)
             .setWarningExceptionTime(MAX_EVENT_LOOP_MILLIS)
             .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
-            .setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true)))
+            .setMetricsOptions(PrometheusRegistry.vertxMetricsOptions()))
         .withMetrics(new MicrometerMetricsFactory(registry))
         .build();
   }

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,9 @@ import org.slf4j.LoggerFactory;
  * an event first passes it on; the other is dropped, before the read and again after it.
  * Notifications that arrive while a read is in flight are read together in the next one. All of
  * this runs on the event loop that started it, so the set needs no locking.
+ *
+ * <p>While no WebSocket is open anywhere in the process, both paths drop events at once: there
+ * is nobody to deliver to, and a subscriber sees the events that follow its subscription only.
  *
  * <p>Live delivery is best effort: while the listening connection is down (it reconnects every
  * second) other replicas' events are not seen here. A consumer that must see every event pages
@@ -59,6 +63,7 @@ final class LiveStream {
   private final Vertx vertx;
   private final EventBus bus;
   private final SqlClient reads;
+  private final AtomicInteger connections;
   private final Set<String> passedOn = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
@@ -68,15 +73,16 @@ final class LiveStream {
   private List<UUID> announced = new ArrayList<>();
   private boolean reading;
 
-  private LiveStream(Vertx vertx, SqlClient reads) {
+  private LiveStream(Vertx vertx, SqlClient reads, AtomicInteger connections) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.reads = reads;
+    this.connections = connections;
   }
 
   /** Starts the stream; called once per process, on an event loop. */
-  static void start(FamilyContext context) {
-    LiveStream stream = new LiveStream(context.vertx(), context.reads());
+  static void start(FamilyContext context, AtomicInteger connections) {
+    LiveStream stream = new LiveStream(context.vertx(), context.reads(), connections);
     stream.bus.<JsonObject>localConsumer(Event.ADDRESS, message -> stream.passOn(message.body()));
     PgSubscriber subscriber = PgSubscriber.subscriber(context.vertx(), context.database().connectOptions())
         .reconnectPolicy(attempt -> RECONNECT_MS);
@@ -92,13 +98,13 @@ final class LiveStream {
   }
 
   private void passOn(JsonObject envelope) {
-    if (passedOn.add(envelope.getString("id"))) {
+    if (connections.get() > 0 && passedOn.add(envelope.getString("id"))) {
       bus.publish(ADDRESS, envelope, LOCAL);
     }
   }
 
   private void announced(String id) {
-    if (passedOn.contains(id)) {
+    if (connections.get() == 0 || passedOn.contains(id)) {
       return;
     }
     try {
