@@ -1,6 +1,7 @@
 package io.callbackingress.http;
 
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -9,6 +10,8 @@ import java.util.HexFormat;
 final class IdempotencyKeys {
 
   private static final int MAX_LENGTH = 255;
+  /** One digest per thread, reset by each use: looking the algorithm up costs more than hashing a small body. */
+  private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(IdempotencyKeys::sha256);
 
   private IdempotencyKeys() {}
 
@@ -28,9 +31,16 @@ final class IdempotencyKeys {
 
   /** SHA-256 of the body bytes: a repeat must send the same bytes to be a replay. */
   static String fingerprint(Buffer body) {
+    MessageDigest digest = SHA_256.get();
+    if (body != null) {
+      digest.update(((BufferInternal) body).getByteBuf().nioBuffer());
+    }
+    return HexFormat.of().formatHex(digest.digest());
+  }
+
+  private static MessageDigest sha256() {
     try {
-      MessageDigest digest = MessageDigest.getInstance("SHA-256");
-      return HexFormat.of().formatHex(digest.digest(body == null ? new byte[0] : body.getBytes()));
+      return MessageDigest.getInstance("SHA-256");
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("every JVM has SHA-256", e);
     }

@@ -223,13 +223,14 @@ public final class JsonInput {
   }
 
   private String oneOf(String key, boolean required, Set<String> allowed) {
-    String choices = "one of " + String.join(", ", sorted(allowed));
-    String s = present(key, required, String.class, choices);
-    if (s != null && !allowed.contains(s)) {
-      violations.add(at(key), "must be " + choices);
-      return null;
+    if (json.getValue(key) instanceof String s && allowed.contains(s)) {
+      return s;
     }
-    return s;
+    String choices = "one of " + String.join(", ", sorted(allowed));
+    if (present(key, required, String.class, choices) != null) {
+      violations.add(at(key), "must be " + choices);
+    }
+    return null;
   }
 
   private JsonObject object(String key, boolean required) {

@@ -18,12 +18,12 @@ public final class Storable {
 
   /** Why {@code s} cannot be stored, or null when it can. */
   public static String problem(String s) {
+    if (s.indexOf(0) >= 0) {
+      return NUL;
+    }
     for (int i = 0, n = s.length(); i < n; i++) {
       char c = s.charAt(i);
-      if (c == 0) {
-        return NUL;
-      }
-      if (Character.isSurrogate(c)) {
+      if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
         if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
           i++;
         } else {
