@@ -1,4 +1,5 @@
--- Takes one token from a (family, client) bucket, refilling it first: SPEC 5, one round trip.
+-- Takes tokens from a (family, client) bucket, refilling it first: SPEC 5, one round trip for
+-- however many requests of one event loop were waiting on the same bucket.
 --
 -- Why a token bucket: callers are bursty workers. A bucket lets a burst of up to `capacity`
 -- through at once and then holds the caller to `refillPerSecond`, with two numbers of state
@@ -18,11 +19,14 @@
 -- The key expires when the bucket would be full again: a full bucket and a missing key are the
 -- same thing, so idle clients cost no memory.
 --
--- KEYS[1] bucket key; ARGV[1] capacity; ARGV[2] refill per second.
--- Returns {allowed (1|0), remaining whole tokens, seconds until full, seconds until one token}.
+-- KEYS[1] bucket key; ARGV[1] capacity; ARGV[2] refill per second; ARGV[3] tokens wanted (one per
+-- waiting request, 1 if absent). Each whole token goes to one request, in order, until none is left.
+-- Returns {tokens granted, remaining whole tokens, seconds until full, seconds until one token
+-- (0 when every request got one)}.
 
 local capacity = tonumber(ARGV[1])
 local rate = tonumber(ARGV[2])
+local wanted = tonumber(ARGV[3] or '1')
 
 local time = redis.call('TIME')
 local now = tonumber(time[1]) * 1000000 + tonumber(time[2])
@@ -38,20 +42,17 @@ end
 local elapsed = math.max(0, now - touched)
 tokens = math.min(capacity, tokens + elapsed * rate / 1000000)
 
-local allowed = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
-end
+local granted = math.min(wanted, math.floor(tokens))
+tokens = tokens - granted
 
 local missing = capacity - tokens
 local untilFullMicros = math.ceil(missing * 1000000 / rate)
 local retryAfter = 0
-if allowed == 0 then
+if granted < wanted then
   retryAfter = math.max(1, math.ceil((1 - tokens) / rate))
 end
 
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.17g', tokens), 'ts', string.format('%.0f', now))
 redis.call('PEXPIRE', KEYS[1], string.format('%.0f', math.max(1, math.ceil(untilFullMicros / 1000))))
 
-return {allowed, math.floor(tokens), math.ceil(untilFullMicros / 1000000), retryAfter}
+return {granted, math.floor(tokens), math.ceil(untilFullMicros / 1000000), retryAfter}

@@ -33,14 +33,18 @@ final class RedisLink {
     this.script = script;
   }
 
-  /** Runs the token bucket once for {@code key}: the script's reply, or a failure if Redis did not answer. */
-  Future<Response> take(String key, int capacity, double refillPerSecond) {
+  /**
+   * Runs the token bucket once for {@code key}, asking for {@code wanted} tokens: the script's
+   * reply, or a failure if Redis did not answer.
+   */
+  Future<Response> take(String key, int capacity, double refillPerSecond, int wanted) {
     Request evalsha = Request.cmd(Command.EVALSHA)
         .arg(script.sha())
         .arg(1)
         .arg(key)
         .arg(capacity)
-        .arg(Double.toString(refillPerSecond));
+        .arg(Double.toString(refillPerSecond))
+        .arg(wanted);
     return connection().compose(redisConnection -> redisConnection.send(evalsha)
         .recover(failure -> isNoScript(failure)
             ? redisConnection.send(scriptLoad()).compose(loaded -> redisConnection.send(evalsha))

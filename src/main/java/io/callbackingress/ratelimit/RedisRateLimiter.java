@@ -12,13 +12,13 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClientOptions;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Response;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * SPEC 5: token buckets per (family, client) in Redis, shared by every replica on that Redis, one
- * EVALSHA round trip per request on the calling event loop's own connection ({@link RedisLink}).
+ * SPEC 5: token buckets per (family, client) in Redis, shared by every replica on that Redis: an
+ * EVALSHA on the calling event loop's own connection ({@link RedisLink}), one per request or,
+ * for requests that wait on the same bucket, one for all of them ({@link CoalescedBuckets}).
  *
  * <p>A circuit breaker stands between the requests and Redis: a slow or dead Redis costs a request
  * at most {@link #TIMEOUT_MILLIS}, and nothing at all once the circuit is open. Whatever Redis does
@@ -93,10 +93,14 @@ public final class RedisRateLimiter implements RateLimiter {
   @Override
   public Future<RateDecision> acquire(String family, String client) {
     IngressConfig.Limit limit = limits.limitFor(family);
-    RedisLink link = link();
-    return breaker.<RateDecision>execute(() -> link.take(key(family, client), limit.capacity(), limit.refillPerSecond())
-            .map(reply -> decision(family, limit, reply)))
-        .onSuccess(decision -> local.clear())
+    Loop loop = loop();
+    return loop.buckets.take(key(family, client), (key, wanted) -> breaker.execute(
+            () -> loop.link.take(key, limit.capacity(), limit.refillPerSecond(), wanted)))
+        .map(grant -> {
+          local.clear();
+          return new RateDecision(grant.allowed(), family, limit.capacity(), grant.remaining(), grant.resetSeconds(),
+              grant.retryAfterSeconds());
+        })
         .recover(failure -> fallback.acquire(family, client));
   }
 
@@ -105,20 +109,17 @@ public final class RedisRateLimiter implements RateLimiter {
     return "rl:" + family + ":" + client;
   }
 
-  /** This event loop's connection, created on its first request. */
-  private RedisLink link() {
+  /** This event loop's connection and waiting requests, created on its first request. */
+  private Loop loop() {
     // Request contexts are duplicates of the verticle's context and share its data, so this is one per loop.
     Context context = vertx.getOrCreateContext();
-    RedisLink link = context.get(this);
-    if (link == null) {
-      link = new RedisLink(redis, script);
-      context.put(this, link);
+    Loop loop = context.get(this);
+    if (loop == null) {
+      loop = new Loop(new RedisLink(redis, script), new CoalescedBuckets());
+      context.put(this, loop);
     }
-    return link;
+    return loop;
   }
 
-  private static RateDecision decision(String family, IngressConfig.Limit limit, Response reply) {
-    return new RateDecision(reply.get(0).toInteger() == 1, family, limit.capacity(), reply.get(1).toLong(),
-        reply.get(2).toLong(), reply.get(3).toLong());
-  }
+  private record Loop(RedisLink link, CoalescedBuckets buckets) {}
 }

@@ -13,9 +13,16 @@ import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.RedisCommand;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -159,6 +166,33 @@ class RateLimitTest {
     RateLimiter limiter = RedisRateLimiter.create(server.vertx,
         RedisConnector.options(server.redisUri, server.config.redis(), Map.of()), 1, off, new NoopMetricsCollector());
     assertNull(acquire(server.vertx.getOrCreateContext(), limiter, "probe", "192.0.2.2"));
+  }
+
+  @Test
+  void aBurstFromOneClientGetsExactlyTheBucketInFewerRedisCallsThanRequests() {
+    String client = "198.51.100.77";
+    long callsBefore = evalshaCalls();
+    List<Future<Response>> burst = new ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      burst.add(http.request(HttpMethod.GET, PROBE, Map.of("X-Forwarded-For", client), null));
+    }
+    Future.join(burst).await();
+    long calls = evalshaCalls() - callsBefore;
+    List<Response> allowed = burst.stream().map(Future::result).filter(r -> r.status() == 200).toList();
+    List<Response> refused = burst.stream().map(Future::result).filter(r -> r.status() == 429).toList();
+    assertEquals(60, allowed.size() + refused.size());
+    // Capacity 3 at one token a second: a fourth token only if the burst straddled a refill.
+    assertTrue(allowed.size() == 3 || allowed.size() == 4, "allowed: " + allowed.size());
+    Set<String> remaining = allowed.stream().map(r -> r.header("RateLimit-Remaining")).collect(Collectors.toSet());
+    assertEquals(allowed.size(), remaining.size(), "each allowed request saw its own count: " + remaining);
+    refused.forEach(r -> assertEquals("1", r.header("Retry-After")));
+    assertTrue(calls > 0 && calls < 60, "requests waiting on one bucket share a Redis call: " + calls + " calls for 60 requests");
+  }
+
+  private static long evalshaCalls() {
+    String stats = RedisCommand.bulk(server.redisUri, "INFO", "commandstats");
+    Matcher calls = Pattern.compile("cmdstat_evalsha:calls=(\\d+)").matcher(stats);
+    return calls.find() ? Long.parseLong(calls.group(1)) : 0;
   }
 
   private static Response get(String forwardedFor) {

@@ -29,6 +29,22 @@ public final class RedisCommand {
     }
   }
 
+  /** Sends one command whose reply is a bulk string ({@code INFO}, {@code GET}) and returns that string. */
+  public static String bulk(String uri, String... args) {
+    URI parsed = URI.create(uri);
+    try (Socket socket = new Socket(parsed.getHost(), parsed.getPort())) {
+      socket.getOutputStream().write(encode(args));
+      InputStream in = socket.getInputStream();
+      String header = readLine(in);
+      if (!header.startsWith("$")) {
+        throw new IllegalStateException("not a bulk reply: " + header);
+      }
+      return new String(in.readNBytes(Integer.parseInt(header.substring(1))), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   private static byte[] encode(String... args) {
     StringBuilder sb = new StringBuilder("*").append(args.length).append("\r\n");
     for (String arg : args) {
