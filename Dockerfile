@@ -21,4 +21,4 @@ EXPOSE 8080 8443
 VOLUME ["/app/data"]
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
   CMD curl -fsS http://127.0.0.1:8080/health/live || exit 1
-ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/callback-ingress.jar", "-conf", "/app/conf/config.json"]
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-XX:+ExitOnOutOfMemoryError", "-jar", "/app/callback-ingress.jar", "-conf", "/app/conf/config.json"]

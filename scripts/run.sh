@@ -18,4 +18,6 @@ if [ -z "${INGRESS_INTERNAL_AUTH_TOKENS:-}" ]; then
   echo "run.sh: INGRESS_INTERNAL_AUTH_TOKENS was not set; /internal/* accepts this development token:" >&2
   echo "run.sh:   X-Internal-Auth: $INGRESS_INTERNAL_AUTH_TOKENS" >&2
 fi
-exec java ${JAVA_OPTS:-} -jar "$jar" "$@"
+# The JVM exits on OutOfMemoryError rather than limp on with failing threads (SPEC 7): a supervisor
+# restarts it, and nothing acknowledged is lost (the spool and Postgres hold it).
+exec java -XX:+ExitOnOutOfMemoryError ${JAVA_OPTS:-} -jar "$jar" "$@"

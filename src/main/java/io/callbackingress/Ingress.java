@@ -5,6 +5,7 @@ import io.callbackingress.config.IngressConfig;
 import io.callbackingress.events.EventOutbox;
 import io.callbackingress.http.ClientAddresses;
 import io.callbackingress.http.IngressVerticle;
+import io.callbackingress.http.BodyReader;
 import io.callbackingress.http.Pipeline;
 import io.callbackingress.idempotency.InFlightKeys;
 import io.callbackingress.ops.HealthCheck;
@@ -153,7 +154,10 @@ public final class Ingress {
     String[] basicAuth = basicAuth(config, env);
     OperationsEndpoints operations = new OperationsEndpoints(vertx, readiness, registry, basicAuth[0], basicAuth[1]);
     RateLimiter limiter = RedisRateLimiter.create(vertx, redisOptions, eventLoops(config), config.rateLimit(), metrics);
-    Pipeline pipeline = new Pipeline(config.http().maxBodyBytes(), limiter, new InFlightKeys(),
+    BodyReader bodies = new BodyReader(vertx, config.http().maxBodyBytes(), config.http().bodyTimeoutSeconds() * 1000L,
+        config.limits().maxBufferedBodyBytes());
+    metrics.gauge("ingress.body.buffered.bytes", null, null, bodies::bufferedBytes);
+    Pipeline pipeline = new Pipeline(bodies, limiter, new InFlightKeys(),
         new WriteBudget(config.limits().maxInFlightWrites()), clientAddresses, metrics, audit);
     return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,
         families, authenticators, Map.copyOf(env), tls, spool, retryPolicy);

@@ -59,7 +59,7 @@ public record IngressConfig(
   }
 
   public record Http(String host, int port, int instances, long maxBodyBytes, int idleTimeoutSeconds,
-                     List<String> trustedProxies, boolean proxyProtocol) {
+                     int bodyTimeoutSeconds, List<String> trustedProxies, boolean proxyProtocol) {
     static Http read(ConfigNode n) {
       Http http = new Http(
           n.string("host", "0.0.0.0"),
@@ -67,6 +67,7 @@ public record IngressConfig(
           n.integer("instances", 0, 0, 1024),
           n.longInteger("maxBodyBytes", 1_048_576, 1, Integer.MAX_VALUE),
           n.integer("idleTimeoutSeconds", 60, 0, 86_400),
+          n.integer("bodyTimeoutSeconds", 30, 1, 86_400),
           n.strings("trustedProxies", List.of()),
           n.bool("proxyProtocol", false));
       n.finish();
@@ -243,10 +244,11 @@ public record IngressConfig(
     }
   }
 
-  public record Limits(int maxOutputBytes, int maxInFlightWrites) {
+  public record Limits(int maxOutputBytes, int maxInFlightWrites, long maxBufferedBodyBytes) {
     static Limits read(ConfigNode n) {
       Limits limits = new Limits(n.integer("maxOutputBytes", 65_536, 1, Integer.MAX_VALUE),
-          n.integer("maxInFlightWrites", 10_000, 1, Integer.MAX_VALUE));
+          n.integer("maxInFlightWrites", 10_000, 1, Integer.MAX_VALUE),
+          n.longInteger("maxBufferedBodyBytes", 64L << 20, 1, Long.MAX_VALUE));
       n.finish();
       return limits;
     }

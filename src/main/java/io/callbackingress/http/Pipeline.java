@@ -51,9 +51,9 @@ public final class Pipeline {
   private final MetricsCollector metrics;
   private final AuditSink audit;
 
-  public Pipeline(long maxBodyBytes, RateLimiter limiter, InFlightKeys inFlight, WriteBudget writeBudget,
+  public Pipeline(BodyReader bodies, RateLimiter limiter, InFlightKeys inFlight, WriteBudget writeBudget,
                   ClientAddresses clientAddresses, MetricsCollector metrics, AuditSink audit) {
-    this.bodies = new BodyReader(maxBodyBytes);
+    this.bodies = bodies;
     this.limiter = limiter;
     this.inFlight = inFlight;
     this.writeBudget = writeBudget;
@@ -85,7 +85,7 @@ public final class Pipeline {
     admitted
         .compose(decision -> admit(exchange, decision))
         .compose(v -> reserveWrite(exchange, route.endpoint()))
-        .compose(v -> readBody(call, route.endpoint()))
+        .compose(v -> readBody(exchange, route.endpoint()))
         .compose(v -> validate(call, route.endpoint()))
         .compose(input -> act(call, route.endpoint(), input))
         .onComplete(result -> finish(exchange, result));
@@ -144,11 +144,13 @@ public final class Pipeline {
     return Future.succeededFuture();
   }
 
-  private Future<Void> readBody(Call call, Endpoint endpoint) {
+  private Future<Void> readBody(Exchange exchange, Endpoint endpoint) {
+    Call call = exchange.call;
     if (endpoint.body() == Endpoint.BodyKind.NONE || endpoint.body() == Endpoint.BodyKind.UPGRADE) {
       return Future.succeededFuture();
     }
     return bodies.read(call.request(), endpoint.mediaTypes()).map(body -> {
+      exchange.heldBody = body;
       call.body(body);
       if (endpoint.body() == Endpoint.BodyKind.JSON) {
         call.json(BodyReader.parseObject(body));
@@ -194,6 +196,10 @@ public final class Pipeline {
     if (exchange.holdsWriteSlot) {
       exchange.holdsWriteSlot = false;
       writeBudget.release();
+    }
+    if (exchange.heldBody != null) {
+      bodies.release(exchange.heldBody);
+      exchange.heldBody = null;
     }
     HttpServerResponse response = call.request().response();
     int status;
@@ -276,6 +282,7 @@ public final class Pipeline {
     final Call call;
     RateDecision decision;
     boolean holdsWriteSlot;
+    Buffer heldBody;
 
     Exchange(Call call) {
       this.call = call;

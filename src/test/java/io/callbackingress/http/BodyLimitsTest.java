@@ -1,0 +1,138 @@
+package io.callbackingress.http;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.callbackingress.support.Db;
+import io.callbackingress.support.Http;
+import io.callbackingress.support.Http.Response;
+import io.callbackingress.support.IngressServer;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * SPEC 7: memory held for request bodies is bounded, whatever callers declare or how slowly they
+ * send — bodies grow as bytes arrive, the bytes held across the process are capped (503 past
+ * it), and a body must arrive within {@code http.bodyTimeoutSeconds} (408).
+ */
+class BodyLimitsTest {
+
+  private static final int BUDGET = 64 * 1024;
+  private static IngressServer server;
+  private static Http http;
+
+  @BeforeAll
+  static void start() {
+    server = IngressServer.start("bodylimits", 0, new JsonObject()
+        .put("http", new JsonObject().put("bodyTimeoutSeconds", 1))
+        .put("limits", new JsonObject().put("maxBufferedBodyBytes", BUDGET)), Map.of());
+    http = server.http();
+  }
+
+  @AfterAll
+  static void stop() {
+    server.close();
+  }
+
+  @Test
+  void declaredLengthsHoldNothingAndArrivedBytesPastTheBudgetAreShedWith503() throws Exception {
+    List<Socket> declaredOnly = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      declaredOnly.add(open(1_000_000, 0));
+    }
+    Socket first = open(1_000_000, 40_000);
+    awaitBuffered(40_000);
+    Socket second = open(1_000_000, 40_000);
+    String shed = readAll(second);
+    assertTrue(shed.startsWith("HTTP/1.1 503"), shed);
+    assertTrue(shed.contains("Retry-After: 1"), shed);
+    assertEquals(new JsonObject().put("error", "Overloaded"), body(shed));
+    assertEquals(40_000, buffered(), "the shed request gave back what it held; 50 declared megabytes hold nothing");
+
+    first.close();
+    declaredOnly.forEach(BodyLimitsTest::closeQuietly);
+    awaitBuffered(0);
+    String submission = "after-" + UUID.randomUUID();
+    Response stored = http.post("/spi/test_runs", new JsonObject().put("test_run", new JsonObject()
+        .put("submission_uuid", submission).put("track_slug", "go").put("exercise_slug", "hello").put("status", "pass")));
+    assertEquals(201, stored.status(), stored.body());
+    assertEquals(1, new Db(server.databaseUri).count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
+    assertEquals(0, buffered(), "an answered request gives its body back");
+  }
+
+  @Test
+  void aBodyThatTricklesPastTheBodyTimeoutIsA408AndTheConnectionCloses() throws Exception {
+    Socket slow = open(100, 10);
+    OutputStream out = slow.getOutputStream();
+    long started = System.nanoTime();
+    try {
+      for (int i = 0; i < 10; i++) {
+        Thread.sleep(300);
+        out.write(' ');
+        out.flush();
+      }
+    } catch (IOException closedByServer) {
+      // expected once the server has answered and closed
+    }
+    String answer = readAll(slow);
+    assertTrue(answer.startsWith("HTTP/1.1 408"), answer);
+    assertEquals(new JsonObject().put("error", "Request timeout"), body(answer));
+    assertTrue(System.nanoTime() - started < 2_900_000_000L, "cut at the body timeout, not when the body ended");
+    awaitBuffered(0);
+  }
+
+  /** A POST that declares {@code declared} bytes and sends {@code sent} of them. */
+  private static Socket open(int declared, int sent) throws IOException {
+    Socket socket = new Socket("127.0.0.1", server.port);
+    socket.setSoTimeout(10_000);
+    OutputStream out = socket.getOutputStream();
+    out.write(("POST /spi/test_runs HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        + "Content-Length: " + declared + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+    out.write("x".repeat(sent).getBytes(StandardCharsets.US_ASCII));
+    out.flush();
+    return socket;
+  }
+
+  private static String readAll(Socket socket) throws IOException {
+    InputStream in = socket.getInputStream();
+    return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+  }
+
+  private static JsonObject body(String response) {
+    return new JsonObject(response.substring(response.indexOf("\r\n\r\n") + 4));
+  }
+
+  private static long buffered() {
+    Matcher gauge = Pattern.compile("(?m)^ingress_body_buffered_bytes ([0-9.]+)").matcher(http.get("/metrics").body());
+    assertTrue(gauge.find(), "the gauge is exported");
+    return (long) Double.parseDouble(gauge.group(1));
+  }
+
+  private static void awaitBuffered(long expected) throws InterruptedException {
+    for (int attempt = 0; attempt < 100 && buffered() != expected; attempt++) {
+      Thread.sleep(50);
+    }
+    assertEquals(expected, buffered());
+  }
+
+  private static void closeQuietly(Socket socket) {
+    try {
+      socket.close();
+    } catch (IOException ignored) {
+      // closing is all that is wanted
+    }
+  }
+}
