@@ -19,6 +19,13 @@ import java.util.List;
  * {@link InsertOperation}), record the answers and look up the keys taken before, store the
  * batch's events, COMMIT. Keys are claimed and answers recorded inside the same transaction, so a
  * key and its write are durable together or not at all.
+ *
+ * <p>Implementation notes. The transaction is driven with plain BEGIN/COMMIT so that statements
+ * that do not depend on each other's results leave pipelined: BEGIN with the claim, and the
+ * events with COMMIT — three round trips for a batch of inserts. Postgres answers a COMMIT of a
+ * transaction that an earlier statement aborted with ROLLBACK, not an error, so the batch counts
+ * as committed only when every one of its statements succeeded; after any failure it sends
+ * ROLLBACK and waits for it, leaving the connection ready for the next transaction.
  */
 public final class BatchCommitter {
 
@@ -46,16 +53,19 @@ public final class BatchCommitter {
    * transaction (a retry of the same writes one by one, say).
    */
   Future<List<Reply>> commit(SqlConnection sql, List<PendingWrite> batch, AnswerHook hook) {
-    return sql.begin().compose(tx -> {
-      Run run = new Run(sql, batch, hook);
-      return run.execute()
-          .compose(replies -> tx.commit().map(replies))
-          .recover(failure -> tx.rollback().transform(rolledBack -> Future.<List<Reply>>failedFuture(failure)))
-          .onSuccess(replies -> {
-            metrics.batch(batch.size());
-            outbox.publish(run.events);
-          });
-    });
+    Run run = new Run(sql, batch, hook);
+    Future<List<Reply>> committed;
+    try {
+      committed = run.execute(sql.query("BEGIN").execute().mapEmpty());
+    } catch (RuntimeException bug) {
+      committed = Future.failedFuture(bug);
+    }
+    return committed
+        .recover(failure -> sql.query("ROLLBACK").execute().transform(rolledBack -> Future.<List<Reply>>failedFuture(failure)))
+        .onSuccess(replies -> {
+          metrics.batch(batch.size());
+          outbox.publish(run.events);
+        });
   }
 
   /** One batch inside its transaction. */
@@ -75,7 +85,8 @@ public final class BatchCommitter {
       this.replies = new Reply[batch.size()];
     }
 
-    Future<List<Reply>> execute() {
+    /** Everything after BEGIN ({@code begun}, in flight), COMMIT included. */
+    Future<List<Reply>> execute(Future<Void> begun) {
       List<Integer> keyed = new ArrayList<>();
       List<IdempotencyKey> keys = new ArrayList<>();
       List<Reply> inAdvance = new ArrayList<>();
@@ -87,11 +98,13 @@ public final class BatchCommitter {
           inAdvance.add(write.operation().answerInAdvance(write.args()));
         }
       }
-      return ledger.claim(sql, keys, inAdvance).compose(claimed -> {
+      Future<boolean[]> claimed = ledger.claim(sql, keys, inAdvance);
+      return Future.all(begun, claimed).compose(started -> {
+        boolean[] owned = claimed.result();
         boolean[] runs = new boolean[batch.size()];
         Arrays.fill(runs, true);
         for (int k = 0; k < keyed.size(); k++) {
-          runs[keyed.get(k)] = claimed[k];
+          runs[keyed.get(k)] = owned[k];
         }
         return runWrites(runs).compose(v -> {
           List<IdempotencyKey> toRecord = new ArrayList<>();
@@ -99,7 +112,7 @@ public final class BatchCommitter {
           List<Integer> taken = new ArrayList<>();
           for (int k = 0; k < keyed.size(); k++) {
             int i = keyed.get(k);
-            if (!claimed[k]) {
+            if (!owned[k]) {
               taken.add(i);
             } else if (inAdvance.get(k) == null) {
               toRecord.add(keys.get(k));
@@ -121,7 +134,9 @@ public final class BatchCommitter {
         for (int i = 0; i < batch.size(); i++) {
           hook.answered(batch.get(i), replies[i], contexts.get(i));
         }
-        return outbox.store(sql, events);
+        Future<Void> stored = outbox.store(sql, events);
+        Future<Void> committed = sql.query("COMMIT").execute().mapEmpty();
+        return Future.all(stored, committed);
       }).map(v -> Arrays.asList(replies));
     }
 
