@@ -20,7 +20,7 @@ public final class JsonLogAuditSink implements AuditSink {
   @Override
   public void record(AuditRecord record) {
     if (audit.isInfoEnabled()) {
-      audit.info(record.toJson().encode());
+      audit.info(record.toJsonLine());
     }
   }
 }
