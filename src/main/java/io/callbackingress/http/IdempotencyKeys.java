@@ -1,7 +1,6 @@
 package io.callbackingress.http;
 
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.internal.buffer.BufferInternal;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -31,11 +30,8 @@ final class IdempotencyKeys {
 
   /** SHA-256 of the body bytes: a repeat must send the same bytes to be a replay. */
   static String fingerprint(Buffer body) {
-    MessageDigest digest = SHA_256.get();
-    if (body != null) {
-      digest.update(((BufferInternal) body).getByteBuf().nioBuffer());
-    }
-    return HexFormat.of().formatHex(digest.digest());
+    // A heap copy: MessageDigest feeds a direct ByteBuffer through a small temporary array.
+    return HexFormat.of().formatHex(SHA_256.get().digest(body == null ? new byte[0] : body.getBytes()));
   }
 
   private static MessageDigest sha256() {
