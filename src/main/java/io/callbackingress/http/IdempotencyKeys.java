@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.TreeMap;
 
 /** The {@code Idempotency-Key} header's rules (SPEC 6, 11a). */
 final class IdempotencyKeys {
@@ -26,6 +27,17 @@ final class IdempotencyKeys {
       }
     }
     return true;
+  }
+
+  /**
+   * SPEC 6 "on the same route": the method, the route template and the decoded path ids, so
+   * {@code /spi/test_runs/}, {@code //spi/test_runs} and {@code /spi/%74est_runs} share a key's
+   * scope with {@code /spi/test_runs}, and {@code PATCH /x/1} and {@code PATCH /x/2} do not.
+   */
+  static String scope(Call call) {
+    StringBuilder scope = new StringBuilder(call.request().method().name()).append(' ').append(call.route());
+    new TreeMap<>(call.routing().pathParams()).forEach((name, value) -> scope.append(' ').append(name).append('=').append(value));
+    return scope.toString();
   }
 
   /** SHA-256 of the body bytes: a repeat must send the same bytes to be a replay. */

@@ -73,6 +73,10 @@ public final class Pipeline {
     }
     Exchange exchange = begin(routing, route.family(), route.endpoint().path());
     Call call = exchange.call;
+    if (!PathIds.areStorable(routing.pathParams())) {
+      finish(exchange, Future.failedFuture(ApiException.notFound()));
+      return;
+    }
     String refusal = route.authenticator().refusal(call);
     if (refusal != null) {
       log.info("request {} to family {} unauthorized: {}", call.requestId(), route.family(), refusal);
@@ -173,8 +177,7 @@ public final class Pipeline {
     if (!IdempotencyKeys.isValid(key)) {
       return Future.failedFuture(ApiException.badRequest("Invalid Idempotency-Key"));
     }
-    IdempotencyKey idempotencyKey = new IdempotencyKey(
-        call.request().method().name() + " " + call.request().path(), key, IdempotencyKeys.fingerprint(call.body()));
+    IdempotencyKey idempotencyKey = new IdempotencyKey(IdempotencyKeys.scope(call), key, IdempotencyKeys.fingerprint(call.body()));
     if (!inFlight.enter(idempotencyKey)) {
       return Future.failedFuture(ApiException.conflict("A request with this Idempotency-Key is in progress"));
     }

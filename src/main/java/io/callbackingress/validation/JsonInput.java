@@ -2,6 +2,8 @@ package io.callbackingress.validation;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -88,9 +90,12 @@ public final class JsonInput {
     if (value == null) {
       return null;
     }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())
-        || Math.abs(n.doubleValue()) > Long.MAX_VALUE) {
+    if (!(value instanceof Number n) || !isIntegral(n)) {
       violations.add(at(key), "must be an integer");
+      return null;
+    }
+    if (!fitsInLong(n)) {
+      violations.add(at(key), "must be between " + Long.MIN_VALUE + " and " + Long.MAX_VALUE);
       return null;
     }
     if (n.longValue() < min) {
@@ -259,6 +264,28 @@ public final class JsonInput {
     List<String> list = new ArrayList<>(values);
     list.sort(null);
     return list;
+  }
+
+  private static boolean isIntegral(Number n) {
+    if (n instanceof Double || n instanceof Float) {
+      double d = n.doubleValue();
+      return d == Math.rint(d) && !Double.isInfinite(d);
+    }
+    return !(n instanceof BigDecimal decimal) || decimal.stripTrailingZeros().scale() <= 0;
+  }
+
+  /** Exactly, not as a double: 2^63 and -2^63-1 round to the bounds as doubles but do not fit. */
+  private static boolean fitsInLong(Number n) {
+    if (n instanceof Double || n instanceof Float) {
+      return n.doubleValue() >= -0x1p63 && n.doubleValue() < 0x1p63;
+    }
+    if (n instanceof BigInteger big) {
+      return big.bitLength() < 64;
+    }
+    if (n instanceof BigDecimal decimal) {
+      return decimal.toBigInteger().bitLength() < 64;
+    }
+    return true;
   }
 
   private static String format(double d) {

@@ -2,6 +2,7 @@ package io.callbackingress.family.webhooks;
 
 import io.callbackingress.http.ApiException;
 import io.callbackingress.http.Call;
+import io.callbackingress.validation.Identifiers;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -74,6 +75,9 @@ final class StripeSource implements WebhookSource {
   private static String required(JsonObject payload, String field) {
     if (!(payload.getValue(field) instanceof String value) || value.isEmpty()) {
       throw ApiException.badRequest("Missing " + field);
+    }
+    if (!Identifiers.fits(value)) {
+      throw ApiException.badRequest("Invalid " + field);
     }
     return value;
   }

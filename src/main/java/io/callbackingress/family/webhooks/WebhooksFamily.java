@@ -10,6 +10,7 @@ import io.callbackingress.idempotency.IdempotencyKey;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.store.WriteOperation;
+import io.callbackingress.validation.Identifiers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -155,6 +156,9 @@ public final class WebhooksFamily implements EndpointFamily {
         String value = call.header(header);
         if (value == null || value.isEmpty()) {
           return Future.failedFuture(ApiException.badRequest("Missing " + header));
+        }
+        if (!Identifiers.fits(value)) {
+          return Future.failedFuture(ApiException.badRequest("Invalid " + header));
         }
       }
       WebhookSource.Delivery delivery = source.delivery(call, payload(call));

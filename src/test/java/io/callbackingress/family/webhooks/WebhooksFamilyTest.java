@@ -140,6 +140,37 @@ class WebhooksFamilyTest {
   }
 
   @Test
+  void sixtyConcurrentCopiesOfOneDeliveryStoreItOnceAndAreAllAnsweredAsSuccesses() throws Exception {
+    String delivery = UUID.randomUUID().toString();
+    String body = "{\"action\":\"opened\"}";
+    List<io.vertx.core.Future<Response>> copies = new java.util.ArrayList<>();
+    for (int i = 0; i < 60; i++) {
+      copies.add(http.request(io.vertx.core.http.HttpMethod.POST, "/spi/webhooks/github",
+          githubHeaders(body, GITHUB_NEW, "issues", delivery), io.vertx.core.buffer.Buffer.buffer(body)));
+    }
+    io.vertx.core.Future.join(copies).await();
+    List<Response> answers = copies.stream().map(io.vertx.core.Future::result).toList();
+    assertEquals(1, answers.stream().filter(r -> r.status() == 202).count(), answers.toString());
+    answers.stream().filter(r -> r.status() != 202).forEach(r -> {
+      assertEquals(200, r.status(), r.body());
+      assertEquals(new JsonObject().put("status", "duplicate"), r.json());
+    });
+    assertEquals("1", single("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = ?", delivery));
+  }
+
+  @Test
+  void aDeliveryIdOverTwoHundredFiftyFiveBytesIsA400NamingTheHeader() throws Exception {
+    String body = "{\"action\":\"opened\"}";
+    String delivery = "d".repeat(256);
+    Response refused = post("/spi/webhooks/github", githubHeaders(body, GITHUB_NEW, "issues", delivery), body);
+    assertEquals(400, refused.status());
+    assertEquals(new JsonObject().put("error", "Invalid X-GitHub-Delivery"), refused.json());
+    assertEquals("0", single("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = ?", delivery));
+    String longest = "d".repeat(255);
+    assertEquals(202, post("/spi/webhooks/github", githubHeaders(body, GITHUB_NEW, "issues", longest), body).status());
+  }
+
+  @Test
   void theRotatedSecondSecretAndTheFirstAreBothAccepted() {
     String body = "{\"a\":1}";
     assertEquals(202, post("/spi/webhooks/github", githubHeaders(body, GITHUB_OLD, "push", UUID.randomUUID().toString()), body).status());
