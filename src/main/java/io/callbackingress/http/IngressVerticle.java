@@ -41,13 +41,13 @@ public final class IngressVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setUseProxyProtocol(!management && config.http().proxyProtocol());
     var router = RouterAssembly.build(vertx, ingress.pipeline(), routes);
-    server = vertx.createHttpServer(options).requestHandler(router);
+    server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(new UnreadableRequests());
     TlsListener tls = management ? null : ingress.tls();
     if (tls == null) {
       return server.listen();
     }
     // The same router on both listeners: one request path, whichever port the caller chose.
-    tlsServer = vertx.createHttpServer(tls.secure(options)).requestHandler(router);
+    tlsServer = vertx.createHttpServer(tls.secure(options)).requestHandler(router).invalidRequestHandler(new UnreadableRequests());
     return Future.all(server.listen(), tlsServer.listen().onSuccess(tls::register));
   }
 

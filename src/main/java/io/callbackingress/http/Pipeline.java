@@ -15,6 +15,7 @@ import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -40,6 +41,8 @@ public final class Pipeline {
   private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
   private static final String UNMATCHED = "unmatched";
+  /** The status audited for a request whose client left before the answer (nginx's convention). */
+  static final int CLIENT_CLOSED_REQUEST = 499;
   /** Long enough for a failover to make progress, short enough for a worker's retry budget. */
   private static final long UNAVAILABLE_RETRY_SECONDS = 5;
 
@@ -96,8 +99,13 @@ public final class Pipeline {
   }
 
   public void notFound(RoutingContext routing) {
+    refuse(routing, ApiException.notFound());
+  }
+
+  /** A request refused before any route is looked at (RFC 9112 framing, an unusable path). */
+  public void refuse(RoutingContext routing, ApiException refusal) {
     Exchange exchange = begin(routing, null, UNMATCHED);
-    finish(exchange, Future.failedFuture(ApiException.notFound()));
+    finish(exchange, Future.failedFuture(refusal));
   }
 
   public void methodNotAllowed(RoutingContext routing, String family, String path, String allow) {
@@ -222,6 +230,12 @@ public final class Pipeline {
       status = refusal.status();
       body = refusal.body();
       refusal.headers().forEach(response::putHeader);
+    } else if (result.cause() instanceof HttpClosedException) {
+      // The caller went away mid-request: nothing to answer and nothing of ours failed.
+      status = CLIENT_CLOSED_REQUEST;
+      body = new JsonObject().put("error", "Client closed request");
+      log.info("request {} on {} {}: the client closed the connection first", call.requestId(), call.request().method(),
+          call.route());
     } else if (Outages.isUnreachable(result.cause())) {
       ApiException unavailable = ApiException.unavailable("Service unavailable", UNAVAILABLE_RETRY_SECONDS);
       status = unavailable.status();
@@ -250,9 +264,10 @@ public final class Pipeline {
       headers.set(RETRY_AFTER, Long.toString(UNAVAILABLE_RETRY_SECONDS));
     }
     HttpServerRequest request = call.request();
-    if (request.version() != HttpVersion.HTTP_2 && hasUnreadBody(request)) {
+    if (request.version() != HttpVersion.HTTP_2 && (hasUnreadBody(request) || RequestFraming.isChunked(request))) {
       // Answered before its body was read (413, 401, 404, 415...): rather than drain a body nobody
       // wants, answer and close, so the connection never carries half a request into the next one.
+      // A chunked body closes its connection too (RequestFraming).
       headers.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
       response.setStatusCode(status).end(payload).onComplete(v -> request.connection().close());
     } else {

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * Builds one router from pipeline routes. Every path gets its method routes first, then a
- * catch-all that answers 405 with the path's {@code Allow}; anything else is 404 (SPEC 2.1).
+ * Builds one router from pipeline routes. Every request's framing is checked first
+ * ({@link RequestFraming}); every path gets its method routes, then a catch-all that answers 405
+ * with the path's {@code Allow}; anything else is 404 (SPEC 2.1).
  */
 public final class RouterAssembly {
 
@@ -17,6 +18,7 @@ public final class RouterAssembly {
 
   public static Router build(Vertx vertx, Pipeline pipeline, List<Pipeline.Route> routes) {
     Router router = Router.router(vertx);
+    router.route().handler(new RequestFraming(pipeline)::check);
     Map<String, PathMethods> paths = new LinkedHashMap<>();
     for (Pipeline.Route route : routes) {
       Endpoint endpoint = route.endpoint();
@@ -30,6 +32,8 @@ public final class RouterAssembly {
     });
     router.route().handler(pipeline::notFound);
     router.errorHandler(500, pipeline::unexpected);
+    // What the router itself cannot read (a %zz escape, no Host header) is the caller's error, in JSON too.
+    router.errorHandler(400, rc -> pipeline.refuse(rc, ApiException.badRequest("Bad request")));
     return router;
   }
 
