@@ -65,6 +65,7 @@ public final class BatchCommitter {
         .onSuccess(replies -> {
           metrics.batch(batch.size());
           outbox.publish(run.events);
+          run.afterCommit.forEach(Runnable::run);
         });
   }
 
@@ -74,6 +75,7 @@ public final class BatchCommitter {
     final List<PendingWrite> batch;
     final AnswerHook hook;
     final List<Event> events = new ArrayList<>();
+    final List<Runnable> afterCommit = new ArrayList<>();
     final List<WriteContext> contexts;
     final Reply[] replies;
 
@@ -195,6 +197,11 @@ public final class BatchCommitter {
         @Override
         public MetricsCollector metrics() {
           return metrics;
+        }
+
+        @Override
+        public void afterCommit(Runnable action) {
+          afterCommit.add(action);
         }
       };
     }

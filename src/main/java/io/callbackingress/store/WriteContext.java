@@ -13,4 +13,10 @@ public interface WriteContext {
   String requestId();
 
   MetricsCollector metrics();
+
+  /**
+   * Runs {@code action} once the write's batch has committed, and never if it did not: a batch
+   * that is retried write by write must not count or log its outcomes twice.
+   */
+  void afterCommit(Runnable action);
 }

@@ -147,6 +147,36 @@ class PoisonWriteTest {
   }
 
   @Test
+  void staleCallbacksInABatchThatIsRetriedWriteByWriteAreCountedOnce() {
+    start(TestServices.newDatabase("poison"), tempDir());
+    String node = "node-" + UUID.randomUUID();
+    assertEquals(201, http.post("/spi/video_production/nodes", new JsonObject().put("node_uuid", node)
+        .put("executor_type", "render").put("process_uuid", "p-current")).status());
+    double before = staleCount();
+    CapturedLogs.clear();
+    List<Future<Response>> burst = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      burst.add(post("/spi/video_production/executor_callback", new JsonObject().put("node_uuid", node)
+          .put("executor_type", "render").put("process_uuid", "p-old-" + i).put("result", new JsonObject().put("url", "s3://x"))));
+    }
+    // Last, on both loops, so stale callbacks ahead of it in its batch have run when it fails.
+    burst.add(post("/spi/probes", new JsonObject().put("probe", new JsonObject().put("name", ProbeFamily.REFUSED))));
+    burst.add(post("/spi/probes", new JsonObject().put("probe", new JsonObject().put("name", ProbeFamily.REFUSED))));
+    Future.join(burst).await();
+    long stale = burst.stream().map(Future::result).filter(r -> r.status() == 200).count();
+    assertEquals(30, stale, "every old process's callback is answered stale");
+    assertTrue(CapturedLogs.lines().stream().anyMatch(line -> line.contains("Postgres refused a batch of")),
+        "the refused write shared a batch with stale callbacks");
+    assertEquals(30.0, staleCount() - before, "each stale callback counted once");
+  }
+
+  private double staleCount() {
+    java.util.regex.Matcher counter = java.util.regex.Pattern.compile("(?m)^ingress_stale_callbacks_total ([0-9.]+)")
+        .matcher(http.get("/metrics").body());
+    return counter.find() ? Double.parseDouble(counter.group(1)) : 0;
+  }
+
+  @Test
   void aSpooledWriteThatPostgresRefusesBecomesADeadLetterAndTheRestReplayAcrossARestart() throws Exception {
     String database = TestServices.newDatabase("poison");
     URI target = URI.create(database);

@@ -71,10 +71,12 @@ public final class VideoProductionFamily implements EndpointFamily {
       return Replies.notFound();
     }
     if (!completion.applied()) {
-      log.warn("stale callback for node {} (node is {} with process {}, callback names process {}), request {}",
-          callback.nodeUuid(), completion.previousStatus(), completion.currentProcess(), callback.processUuid(),
-          context.requestId());
-      context.metrics().staleCallback();
+      context.afterCommit(() -> {
+        log.warn("stale callback for node {} (node is {} with process {}, callback names process {}), request {}",
+            callback.nodeUuid(), completion.previousStatus(), completion.currentProcess(), callback.processUuid(),
+            context.requestId());
+        context.metrics().staleCallback();
+      });
       context.emit("callback.stale", new JsonObject().put("node_uuid", callback.nodeUuid())
           .put("process_uuid", callback.processUuid()).put("node_status", completion.previousStatus()));
       return Reply.ok(STALE);
