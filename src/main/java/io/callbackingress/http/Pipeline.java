@@ -265,11 +265,17 @@ public final class Pipeline {
     }
     HttpServerRequest request = call.request();
     if (request.version() != HttpVersion.HTTP_2 && (hasUnreadBody(request) || RequestFraming.isChunked(request))) {
-      // Answered before its body was read (413, 401, 404, 415...): rather than drain a body nobody
-      // wants, answer and close, so the connection never carries half a request into the next one.
-      // A chunked body closes its connection too (RequestFraming).
+      // Answered before its body was read (413, 401, 404, 415...): the connection must not carry
+      // half a request into the next one, so it closes — after a linger for a client that is still
+      // sending, so it can read the answer. A chunked body closes its connection too (RequestFraming).
       headers.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      response.setStatusCode(status).end(payload).onComplete(v -> request.connection().close());
+      response.setStatusCode(status).end(payload);
+      if (status == 408 || status >= 500) {
+        // A body too slow or a process too loaded: the point is to stop reading, not to linger.
+        request.connection().close();
+      } else {
+        Linger.thenClose(request);
+      }
     } else {
       response.setStatusCode(status).end(payload);
     }

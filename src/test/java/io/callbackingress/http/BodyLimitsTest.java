@@ -94,6 +94,23 @@ class BodyLimitsTest {
     awaitBuffered(0);
   }
 
+  @Test
+  void aClientStillSendingAnOversizedBodyGetsToReadThe413() throws Exception {
+    int declared = 8 << 20;
+    try (Socket socket = open(declared, 0)) {
+      OutputStream out = socket.getOutputStream();
+      byte[] chunk = new byte[64 * 1024];
+      for (int sent = 0; sent < declared; sent += chunk.length) {
+        out.write(chunk);
+        out.flush();
+        Thread.sleep(5);
+      }
+      String answer = readAll(socket);
+      assertTrue(answer.startsWith("HTTP/1.1 413"), answer);
+      assertEquals(new JsonObject().put("error", "Payload too large"), body(answer));
+    }
+  }
+
   /** A POST that declares {@code declared} bytes and sends {@code sent} of them. */
   private static Socket open(int declared, int sent) throws IOException {
     Socket socket = new Socket("127.0.0.1", server.port);
