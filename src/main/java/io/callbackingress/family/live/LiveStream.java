@@ -36,8 +36,10 @@ import org.slf4j.LoggerFactory;
  * Notifications that arrive while a read is in flight are read together in the next one. All of
  * this runs on the event loop that started it, so the set needs no locking.
  *
- * <p>While no WebSocket is open anywhere in the process, both paths drop events at once: there
- * is nobody to deliver to, and a subscriber sees the events that follow its subscription only.
+ * <p>While no WebSocket is open anywhere in the process, nothing is republished and no
+ * notification is read back: there is nobody to deliver to, and a subscriber sees the events that
+ * follow its subscription only. This process's own events are still remembered, so a
+ * notification of one of them that arrives after a subscriber came is not taken for news.
  *
  * <p>Live delivery is best effort: while the listening connection is down (it reconnects every
  * second) other replicas' events are not seen here. A consumer that must see every event pages
@@ -97,8 +99,9 @@ final class LiveStream {
     });
   }
 
+  /** Remembered even with no socket open, so its late notification is not read back for a subscriber who came after it. */
   private void passOn(JsonObject envelope) {
-    if (connections.get() > 0 && passedOn.add(envelope.getString("id"))) {
+    if (passedOn.add(envelope.getString("id")) && connections.get() > 0) {
       bus.publish(ADDRESS, envelope, LOCAL);
     }
   }
