@@ -92,7 +92,7 @@ class RateLimitOutageTest {
 
   @Test
   void theSharedBucketIsUsedAgainOnceRedisIsBack() throws InterruptedException {
-    String redisUri = TestServices.newRedis(5);
+    String redisUri = TestServices.newRedis();
     try (TcpProxy proxy = proxyTo(redisUri);
          IngressServer server = start("ratelimit_back", proxy.route(redisUri), "local")) {
       Http http = server.http();
@@ -138,7 +138,7 @@ class RateLimitOutageTest {
   }
 
   private static void withRedisCut(String policy, Scenario scenario) {
-    String redisUri = TestServices.newRedis(5);
+    String redisUri = TestServices.newRedis();
     try (TcpProxy proxy = proxyTo(redisUri);
          IngressServer server = start("ratelimit_" + policy, proxy.route(redisUri), policy)) {
       Http http = server.http();

@@ -44,7 +44,7 @@ class RateLimitTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("ratelimit", 2, CONFIG, Map.of());
+    server = IngressServer.start("ratelimit", CONFIG, Map.of());
     http = server.http();
   }
 

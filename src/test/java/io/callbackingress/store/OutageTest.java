@@ -48,7 +48,7 @@ class OutageTest {
     URI target = URI.create(database);
     proxyVertx = Vertx.vertx();
     proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
-    server = IngressServer.start(proxy.route(database), TestServices.newRedis(9), config, Map.of());
+    server = IngressServer.start(proxy.route(database), TestServices.newRedis(), config, Map.of());
     http = server.http();
     db = new Db(database);
   }

@@ -35,7 +35,7 @@ class WritePathTest {
   @BeforeAll
   static void start() {
     // Bursts from one client: limits that never refuse, so every answer is the write path's own.
-    server = IngressServer.start("writepath", 12, new JsonObject().put("rateLimit", new JsonObject()
+    server = IngressServer.start("writepath", new JsonObject().put("rateLimit", new JsonObject()
         .put("default", new JsonObject().put("capacity", 1_000_000).put("refillPerSecond", 1_000_000))), Map.of());
     http = server.http();
     db = new Db(server.databaseUri);
