@@ -62,7 +62,7 @@ class DurabilityIT {
     JsonObject config = new JsonObject()
         .put("http", new JsonObject().put("host", "127.0.0.1").put("port", port))
         .put("postgres", new JsonObject().put("uri", proxy.route(database)))
-        .put("redis", new JsonObject().put("uri", TestServices.newRedis(8)))
+        .put("redis", new JsonObject().put("uri", TestServices.newRedis()))
         .put("spool", new JsonObject().put("dir", workDir.resolve("spool").toString()))
         .put("retry", new JsonObject().put("baseMs", 50).put("maxMs", 400))
         .put("shutdown", new JsonObject().put("graceSeconds", GRACE_SECONDS));

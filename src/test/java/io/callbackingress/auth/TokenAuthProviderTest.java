@@ -37,7 +37,7 @@ class TokenAuthProviderTest {
   @BeforeAll
   static void start() {
     CapturedLogs.clear();
-    server = IngressServer.start("tokens", 7, PROBE_WITH_TOKEN,
+    server = IngressServer.start("tokens", PROBE_WITH_TOKEN,
         Map.of("INGRESS_INTERNAL_AUTH_TOKENS", CURRENT + ", " + NEXT));
     http = server.http();
   }

@@ -24,7 +24,7 @@ class TestRunsAndAiFamilyTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("testruns", 14, new JsonObject(), Map.of());
+    server = IngressServer.start("testruns", new JsonObject(), Map.of());
     http = server.http();
     db = new Db(server.databaseUri);
   }

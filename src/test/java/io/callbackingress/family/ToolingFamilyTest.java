@@ -26,7 +26,7 @@ class ToolingFamilyTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("tooling", 13, new JsonObject()
+    server = IngressServer.start("tooling", new JsonObject()
         .put("limits", new JsonObject().put("maxOutputBytes", 64)), Map.of());
     http = server.http();
     db = new Db(server.databaseUri);

@@ -23,7 +23,7 @@ class VideoProductionFamilyTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("video", 15, new JsonObject(), Map.of());
+    server = IngressServer.start("video", new JsonObject(), Map.of());
     http = server.http();
     db = new Db(server.databaseUri);
   }

@@ -36,7 +36,7 @@ class BodyLimitsTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("bodylimits", 0, new JsonObject()
+    server = IngressServer.start("bodylimits", new JsonObject()
         .put("http", new JsonObject().put("bodyTimeoutSeconds", 1))
         .put("limits", new JsonObject().put("maxBufferedBodyBytes", BUDGET)), Map.of());
     http = server.http();

@@ -24,7 +24,7 @@ class HostileInputTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("hostile", 0, new JsonObject(), Map.of());
+    server = IngressServer.start("hostile", new JsonObject(), Map.of());
     http = server.http();
     db = new Db(server.databaseUri);
   }

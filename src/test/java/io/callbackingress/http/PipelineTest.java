@@ -26,7 +26,7 @@ class PipelineTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("pipeline", 1, new JsonObject()
+    server = IngressServer.start("pipeline", new JsonObject()
         .put("http", new JsonObject().put("maxBodyBytes", 4096))
         .put("families", new JsonObject().put("probe", new JsonObject().put("enabled", true))), Map.of());
     http = server.http();

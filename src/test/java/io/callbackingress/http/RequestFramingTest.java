@@ -31,7 +31,7 @@ class RequestFramingTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("framing", 0, new JsonObject(), Map.of());
+    server = IngressServer.start("framing", new JsonObject(), Map.of());
   }
 
   @AfterAll

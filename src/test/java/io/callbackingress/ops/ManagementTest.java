@@ -25,7 +25,7 @@ class ManagementTest {
   @BeforeAll
   static void start() {
     int managementPort = IngressServer.freePort();
-    server = IngressServer.start("management", 10, new JsonObject().put("management", new JsonObject()
+    server = IngressServer.start("management", new JsonObject().put("management", new JsonObject()
         .put("port", managementPort)
         .put("basicAuth", new JsonObject().put("username", "prometheus").put("passwordEnv", "METRICS_PASSWORD"))),
         Map.of("METRICS_PASSWORD", PASSWORD));

@@ -31,7 +31,7 @@ class ReadinessTest {
     URI target = URI.create(database);
     proxyVertx = Vertx.vertx();
     proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
-    server = IngressServer.start(proxy.route(database), TestServices.newRedis(11), new JsonObject(), Map.of());
+    server = IngressServer.start(proxy.route(database), TestServices.newRedis(), new JsonObject(), Map.of());
     http = server.http();
   }
 

@@ -12,6 +12,7 @@ import io.callbackingress.support.TcpProxy;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -91,8 +92,8 @@ class RateLimitOutageTest {
 
   @Test
   void theSharedBucketIsUsedAgainOnceRedisIsBack() throws InterruptedException {
-    String redisUri = TestServices.newRedis(5);
-    try (TcpProxy proxy = new TcpProxy(proxyVertx, "127.0.0.1", 6379);
+    String redisUri = TestServices.newRedis();
+    try (TcpProxy proxy = proxyTo(redisUri);
          IngressServer server = start("ratelimit_back", proxy.route(redisUri), "local")) {
       Http http = server.http();
       assertEquals("1", firstTokenFromRedis(http, redisUri).header("RateLimit-Remaining"));
@@ -137,8 +138,8 @@ class RateLimitOutageTest {
   }
 
   private static void withRedisCut(String policy, Scenario scenario) {
-    String redisUri = TestServices.newRedis(5);
-    try (TcpProxy proxy = new TcpProxy(proxyVertx, "127.0.0.1", 6379);
+    String redisUri = TestServices.newRedis();
+    try (TcpProxy proxy = proxyTo(redisUri);
          IngressServer server = start("ratelimit_" + policy, proxy.route(redisUri), policy)) {
       Http http = server.http();
       assertEquals("1", firstTokenFromRedis(http, redisUri).header("RateLimit-Remaining"), "Redis answers through the proxy");
@@ -148,6 +149,12 @@ class RateLimitOutageTest {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
     }
+  }
+
+  /** A proxy to the Redis behind {@code redisUri}: the local one or the embedded one, whichever the tests use. */
+  private static TcpProxy proxyTo(String redisUri) {
+    URI target = URI.create(redisUri);
+    return new TcpProxy(proxyVertx, target.getHost(), target.getPort());
   }
 
   private static IngressServer start(String name, String redisUri, String policy) {

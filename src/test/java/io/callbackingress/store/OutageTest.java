@@ -36,17 +36,19 @@ class OutageTest {
       .put("retry", new JsonObject().put("baseMs", 50).put("maxMs", 400));
 
   private Vertx proxyVertx;
+  /** The test's own database, reached directly rather than through the proxy. */
+  private String database;
   private TcpProxy proxy;
   private IngressServer server;
   private Http http;
   private Db db;
 
   private void start(JsonObject config) {
-    String database = TestServices.newDatabase("outage");
+    database = TestServices.newDatabase("outage");
     URI target = URI.create(database);
     proxyVertx = Vertx.vertx();
     proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
-    server = IngressServer.start(proxy.route(database), TestServices.newRedis(9), config, Map.of());
+    server = IngressServer.start(proxy.route(database), TestServices.newRedis(), config, Map.of());
     http = server.http();
     db = new Db(database);
   }
@@ -92,7 +94,7 @@ class OutageTest {
     assertEquals(total, db.count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
     assertEquals(total, db.count("SELECT count(DISTINCT id) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
     Set<String> stored = new HashSet<>();
-    try (var c = TestServices.jdbc(server.databaseUri.replace(":" + proxy.port() + "/", ":5432/"));
+    try (var c = TestServices.jdbc(database);
          var s = c.createStatement();
          var rs = s.executeQuery("SELECT id FROM test_runs WHERE submission_uuid = '" + submission + "'")) {
       while (rs.next()) {

@@ -54,7 +54,7 @@ class PoisonWriteTest {
   }
 
   private IngressServer start(String databaseUri, String spoolDir) {
-    IngressServer started = IngressServer.start(databaseUri, TestServices.newRedis(0),
+    IngressServer started = IngressServer.start(databaseUri, TestServices.newRedis(),
         CONFIG.copy().put("spool", new JsonObject().put("dir", spoolDir)), Map.of());
     open.add(started);
     server = started;

@@ -53,10 +53,10 @@ public final class IngressServer implements AutoCloseable {
     this.port = config.http().port();
   }
 
-  /** Starts with {@code config} over the defaults, on a new database and the given Redis database index. */
-  public static IngressServer start(String name, int redisIndex, JsonObject config, Map<String, String> env) {
+  /** Starts with {@code config} over the defaults, on a new database and a Redis database of its own. */
+  public static IngressServer start(String name, JsonObject config, Map<String, String> env) {
     String databaseUri = TestServices.newDatabase(name);
-    String redisUri = TestServices.newRedis(redisIndex);
+    String redisUri = TestServices.newRedis();
     return start(databaseUri, redisUri, config, env);
   }
 

@@ -22,8 +22,11 @@ import java.util.UUID;
 public final class TestServices {
 
   private static final String LOCAL_HOST = "127.0.0.1";
+  private static final int FIRST_REDIS_INDEX = 1;
+  private static final int LAST_REDIS_INDEX = 15;
   private static String postgresAdminUri;
   private static String redisBaseUri;
+  private static int nextRedisIndex = FIRST_REDIS_INDEX;
   private static EmbeddedServices embedded;
 
   private TestServices() {}
@@ -52,9 +55,15 @@ public final class TestServices {
     return DriverManager.getConnection("jdbc:postgresql://" + rest.substring(rest.indexOf('@') + 1), user, "");
   }
 
-  /** A Redis URI on a database index of its own (1–15), emptied first. */
-  public static synchronized String newRedis(int index) {
-    String uri = redisBase() + "/" + index;
+  /**
+   * A Redis URI on a database index of its own, emptied first. Indexes are handed out in turn from
+   * 1 to 15 — never 0, the default database that benchmarks and local runs use — and wrap around:
+   * there are more test classes than indexes, but surefire runs the classes of this JVM one after
+   * another, so by the time an index comes round again the class that had it has closed its servers.
+   */
+  public static synchronized String newRedis() {
+    String uri = redisBase() + "/" + nextRedisIndex;
+    nextRedisIndex = nextRedisIndex == LAST_REDIS_INDEX ? FIRST_REDIS_INDEX : nextRedisIndex + 1;
     RedisCommand.send(uri, "FLUSHDB");
     return uri;
   }

@@ -70,7 +70,7 @@ class TlsListenerTest {
     Issued otherCa = TestCertificates.authority("another CA");
     foreignClient = TestCertificates.client(otherCa, "cn-only-worker", SPIFFE, null).writeTo(dir, "foreign");
     tlsPort = IngressServer.freePort();
-    server = IngressServer.start("tls", 8, config(tlsPort, "required", new JsonArray()
+    server = IngressServer.start("tls", config(tlsPort, "required", new JsonArray()
         .add(SPIFFE).add("dns.worker.test").add("cn-only-worker")), Map.of());
   }
 

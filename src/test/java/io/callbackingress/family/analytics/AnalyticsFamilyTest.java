@@ -21,7 +21,7 @@ class AnalyticsFamilyTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("analytics", 10, new JsonObject(), Map.of());
+    server = IngressServer.start("analytics", new JsonObject(), Map.of());
     http = server.http();
   }
 

@@ -29,7 +29,7 @@ class InternalFamilyTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("internal", 11, new JsonObject(), Map.of("INGRESS_INTERNAL_AUTH_TOKENS", TOKEN));
+    server = IngressServer.start("internal", new JsonObject(), Map.of("INGRESS_INTERNAL_AUTH_TOKENS", TOKEN));
     http = server.http();
   }
 

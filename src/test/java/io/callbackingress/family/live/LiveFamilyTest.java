@@ -34,7 +34,7 @@ class LiveFamilyTest {
 
   @BeforeAll
   static void start() {
-    server = IngressServer.start("live", 12, new JsonObject(), Map.of());
+    server = IngressServer.start("live", new JsonObject(), Map.of());
     http = server.http();
     sockets = server.vertx.createWebSocketClient();
   }

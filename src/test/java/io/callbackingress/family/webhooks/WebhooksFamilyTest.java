@@ -49,7 +49,7 @@ class WebhooksFamilyTest {
   @BeforeAll
   static void start() {
     CapturedLogs.clear();
-    server = IngressServer.start("webhooks", 6, new JsonObject()
+    server = IngressServer.start("webhooks", new JsonObject()
         .put("webhooks", new JsonObject()
             .put("toleranceSeconds", 300)
             .put("sources", new JsonObject()
