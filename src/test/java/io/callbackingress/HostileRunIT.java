@@ -235,7 +235,7 @@ class HostileRunIT {
     String config = new JsonObject()
         .put("http", new JsonObject().put("port", port).put("bodyTimeoutSeconds", 2))
         .put("postgres", new JsonObject().put("uri", database))
-        .put("redis", new JsonObject().put("uri", TestServices.newRedis(15)))
+        .put("redis", new JsonObject().put("uri", TestServices.newRedis()))
         .put("spool", new JsonObject().put("dir", workDir.resolve("spool").toString()))
         .put("rateLimit", new JsonObject().put("default", new JsonObject().put("capacity", 1_000_000).put("refillPerSecond", 1_000_000)))
         .encode();
