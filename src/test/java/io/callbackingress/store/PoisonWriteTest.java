@@ -147,6 +147,71 @@ class PoisonWriteTest {
   }
 
   @Test
+  void aWriteOperationThatThrowsFailsItsRequestAloneAndLeavesTheConnectionUsable() {
+    String database = TestServices.newDatabase("poison");
+    start(database, tempDir());
+    String submission = "throws-" + UUID.randomUUID();
+    List<Future<Response>> burst = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      burst.add(post("/spi/test_runs", run(submission, "line " + i)));
+    }
+    burst.add(post("/spi/probes", new JsonObject().put("probe", new JsonObject().put("name", ProbeFamily.THROWS))));
+    Future.join(burst).await();
+    Response thrown = burst.get(40).result();
+    assertEquals(500, thrown.status(), thrown.body());
+    assertEquals(new JsonObject().put("error", "Internal server error"), thrown.json());
+    burst.subList(0, 40).forEach(answer -> assertEquals(201, answer.result().status(), answer.result().body()));
+    assertEquals(40, new Db(database).count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
+    for (int i = 0; i < 5; i++) {
+      Response later = http.post("/spi/test_runs", run(submission, "later"));
+      assertEquals(201, later.status());
+      assertEquals(200, http.get("/spi/test_runs/" + later.json().getString("id")).status(), "written to Postgres, not spooled");
+    }
+    assertEquals(0, spool().getLong("depth"));
+  }
+
+  @Test
+  void anActionThatThrowsDoesNotHoldItsIdempotencyKey() {
+    start(TestServices.newDatabase("poison"), tempDir());
+    Map<String, String> key = Map.of("Content-Type", "application/json", "Idempotency-Key", "boom-" + UUID.randomUUID());
+    JsonObject boom = new JsonObject().put("probe", new JsonObject().put("name", ProbeFamily.BOOM));
+    for (int attempt = 0; attempt < 3; attempt++) {
+      Response answer = http.post("/spi/probes", boom, key);
+      assertEquals(500, answer.status(), "attempt " + attempt + ": " + answer.body());
+      assertEquals(new JsonObject().put("error", "Internal server error"), answer.json());
+    }
+  }
+
+  @Test
+  void aSpooledWriteOfAFamilyDisabledAfterARestartIsKeptAsADeadLetter() throws Exception {
+    String database = TestServices.newDatabase("poison");
+    URI target = URI.create(database);
+    Vertx proxyVertx = Vertx.vertx();
+    open.add(() -> proxyVertx.close().await());
+    TcpProxy proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
+    open.add(proxy);
+    String spoolDir = tempDir();
+    IngressServer first = start(proxy.route(database), spoolDir);
+    proxy.stop();
+    assertEquals(201, http.post("/spi/probes", new JsonObject().put("probe", new JsonObject().put("name", "kept"))).status());
+    first.close();
+    open.remove(first);
+
+    proxy.start();
+    IngressServer second = IngressServer.start(proxy.route(database), TestServices.newRedis(),
+        CONFIG.copy().put("families", new JsonObject().put("probe", new JsonObject().put("enabled", false)))
+            .put("spool", new JsonObject().put("dir", spoolDir)), Map.of());
+    open.add(second);
+    server = second;
+    http = second.http();
+    JsonObject drained = awaitDrained();
+    assertEquals(1, drained.getLong("dead_letters"), drained.encode());
+    JsonObject deadLetter = new JsonObject(Files.readAllLines(Path.of(spoolDir, "dead-letters.jsonl")).get(0));
+    assertEquals("no enabled family has the operation probe.touch", deadLetter.getString("reason"));
+    assertEquals("kept", new JsonObject(deadLetter.getString("record")).getJsonObject("args").getString("name"));
+  }
+
+  @Test
   void staleCallbacksInABatchThatIsRetriedWriteByWriteAreCountedOnce() {
     start(TestServices.newDatabase("poison"), tempDir());
     String node = "node-" + UUID.randomUUID();

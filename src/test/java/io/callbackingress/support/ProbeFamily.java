@@ -28,10 +28,20 @@ public final class ProbeFamily implements EndpointFamily {
   /** The probe name whose write Postgres refuses (division by zero): a write that fails for a reason of its own. */
   public static final String REFUSED = "refused";
 
+  /** The probe name whose write operation throws instead of failing its future: a bug in one write. */
+  public static final String THROWS = "throws";
+  /** The probe name whose action throws before any write: a bug in an endpoint. */
+  public static final String BOOM = "boom";
+
   /** A write that stores nothing: enough to go through batching, idempotency and the spool. */
   static final WriteOperation TOUCH = WriteOperation.of("probe.touch",
-      (sql, args, context) -> sql.query(REFUSED.equals(args.getString("name")) ? "SELECT 1 / 0" : "SELECT 1")
-          .execute().map(rows -> Reply.created(args)),
+      (sql, args, context) -> {
+        if (THROWS.equals(args.getString("name"))) {
+          throw new IllegalStateException("a bug in a write operation");
+        }
+        return sql.query(REFUSED.equals(args.getString("name")) ? "SELECT 1 / 0" : "SELECT 1")
+            .execute().map(rows -> Reply.created(args));
+      },
       Reply::created);
 
   @Override
@@ -47,8 +57,12 @@ public final class ProbeFamily implements EndpointFamily {
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
     return List.of(
-        Endpoint.json(HttpMethod.POST, context.spiPath("/probes"), ProbeFamily::parse, (call, probe) ->
-            context.writer().write(call, TOUCH, new JsonObject().put("name", probe.name()))),
+        Endpoint.json(HttpMethod.POST, context.spiPath("/probes"), ProbeFamily::parse, (call, probe) -> {
+          if (BOOM.equals(probe.name())) {
+            throw new IllegalStateException("a bug in an action");
+          }
+          return context.writer().write(call, TOUCH, new JsonObject().put("name", probe.name()));
+        }),
         Endpoint.get(context.spiPath("/probes/:name"), call ->
             Future.succeededFuture(Reply.ok(new JsonObject().put("name", call.pathParam("name"))))),
         Endpoint.get(context.spiPath("/probes/:name/boom"), call -> {
