@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.TestServices;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -83,6 +84,20 @@ class PackagedJarIT {
     List<String> stderr = Files.readAllLines(workDir.resolve("stderr.log"), StandardCharsets.UTF_8);
     assertEquals(List.of("config: http.prot: unknown key"), stderr);
     assertFalse(Files.readString(workDir.resolve("stdout.log")).contains("Exception"));
+  }
+
+  @Test
+  void aDatabaseThatDoesNotExistStopsStartUpWithOneLineAndExitCode2() throws Exception {
+    String uri = TestServices.absentDatabase("jar_absent");
+    String name = uri.substring(uri.lastIndexOf('/') + 1);
+    // Redis is never reached: start-up stops at the migration, Postgres's first connection.
+    Process ingress = start("{\"postgres\":{\"uri\":\"" + uri + "\"},\"redis\":{\"uri\":\"redis://127.0.0.1:6379\"}}");
+    assertTrue(ingress.waitFor(30, TimeUnit.SECONDS));
+    List<String> stderr = Files.readAllLines(workDir.resolve("stderr.log"), StandardCharsets.UTF_8);
+    assertEquals(List.of("config: postgres.uri: database \"" + name + "\" does not exist"), stderr);
+    assertEquals(2, ingress.exitValue());
+    String stdout = Files.readString(workDir.resolve("stdout.log"));
+    assertFalse(stdout.contains("Exception") || stdout.contains("stack_trace"), stdout);
   }
 
   private HttpResponse<String> awaitReady(Process ingress, int port) throws Exception {

@@ -1,12 +1,12 @@
 package io.callbackingress.http;
 
+import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.security.cert.Certificate;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -132,22 +132,31 @@ public class ClientAddresses {
       return (address[full] & mask) == (network[full] & mask);
     }
 
-    /** Parses only IP literals: a host name here must never cause a DNS lookup on an event loop. */
+    /**
+     * The bytes of an IPv4 or IPv6 literal, else null. Netty's parser never resolves, as
+     * {@code InetAddress.getByName} does whatever it cannot parse: a DNS lookup on the event loop.
+     * An IPv4-mapped IPv6 address is its IPv4 address, so that IPv4 blocks contain it.
+     */
     private static byte[] literal(String text) {
       String s = text.trim();
       if (s.startsWith("[") && s.endsWith("]")) {
         s = s.substring(1, s.length() - 1);
       }
-      boolean ipv4 = s.matches("\\d{1,3}(\\.\\d{1,3}){3}");
-      boolean ipv6 = !ipv4 && s.contains(":") && s.matches("[0-9A-Fa-f:.%a-zA-Z]+");
-      if (!ipv4 && !ipv6) {
-        return null;
+      byte[] address = NetUtil.createByteArrayFromIpAddressString(s);
+      return address != null && isIpv4Mapped(address) ? Arrays.copyOfRange(address, 12, 16) : address;
+    }
+
+    /** {@code ::ffff:a.b.c.d}: ten zero bytes, two 0xff, then the IPv4 address. */
+    private static boolean isIpv4Mapped(byte[] address) {
+      if (address.length != 16 || address[10] != (byte) 0xff || address[11] != (byte) 0xff) {
+        return false;
       }
-      try {
-        return InetAddress.getByName(s).getAddress();
-      } catch (UnknownHostException e) {
-        return null;
+      for (int i = 0; i < 10; i++) {
+        if (address[i] != 0) {
+          return false;
+        }
       }
+      return true;
     }
   }
 }

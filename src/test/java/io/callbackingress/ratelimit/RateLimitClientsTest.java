@@ -8,10 +8,12 @@ import io.callbackingress.config.ConfigNode;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.NameLookups;
 import io.callbackingress.support.RedisCommand;
 import io.callbackingress.support.TestServices;
 import io.callbackingress.support.TestVertx;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -24,6 +26,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +60,42 @@ class RateLimitClientsTest {
       assertTrue(limiterConnections >= 1 && limiterConnections <= 2,
           "one connection per event loop (the test Vert.x has two):\n" + clients);
       admin.close().await();
+    }
+  }
+
+  /**
+   * Behind a trusted proxy each X-Forwarded-For hop, from the right, is parsed as an IP literal to
+   * see whether it is a trusted proxy too: on the event loop, so it must never reach the resolver.
+   * A hop that is not an IP literal is no proxy, so it is the client, as written.
+   */
+  @Test
+  void forwardedForHopsAreParsedAsIpLiteralsWithoutEverAskingTheResolver() {
+    JsonObject config = new JsonObject()
+        .put("http", new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1/32").add("10.0.0.0/8")
+            .add("fd00::/8")))
+        .put("families", PROBE_FAMILY)
+        .put("rateLimit", LIMIT);
+    Map<String, String> clientOf = new LinkedHashMap<>();
+    clientOf.put("198.51.100.1, zz::1", "zz::1");
+    clientOf.put("198.51.100.2, example.com", "example.com");
+    clientOf.put("198.51.100.3, 1.2.3.4.5", "1.2.3.4.5");
+    clientOf.put("198.51.100.4, 10.0.0.256", "10.0.0.256");
+    clientOf.put("198.51.100.5, fd00::1::2", "fd00::1::2");
+    clientOf.put("::ffff:1.2.3.4", "::ffff:1.2.3.4");
+    // A trusted proxy in any spelling of its address is skipped.
+    clientOf.put("198.51.100.6, ::ffff:10.0.0.5", "198.51.100.6");
+    clientOf.put("198.51.100.7, [fd00::1]", "198.51.100.7");
+    clientOf.put("198.51.100.8, FD00:0:0::2, 10.1.2.3", "198.51.100.8");
+    try (IngressServer server = IngressServer.start("ratelimit_forwarded", 3, config, Map.of());
+         NameLookups lookups = NameLookups.record()) {
+      Http http = server.http();
+      clientOf.forEach((forwardedFor, client) -> {
+        Http.Response response = http.get("/spi/probes/x", Map.of("X-Forwarded-For", forwardedFor));
+        assertEquals(200, response.status(), forwardedFor);
+        assertEquals("1", RedisCommand.send(server.redisUri, "EXISTS", "rl:probe:" + client).substring(1),
+            forwardedFor + " is client " + client);
+      });
+      assertEquals(List.of(), lookups.names(), "X-Forwarded-For hops sent to the resolver");
     }
   }
 

@@ -34,10 +34,20 @@ public final class TestServices {
   /** A fresh, empty database; returns its URI. */
   public static synchronized String newDatabase(String prefix) {
     String admin = postgresAdmin();
-    String name = (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT)
-        .replaceAll("[^a-z0-9_]", "_");
+    String name = uniqueName(prefix);
     sql(admin, "CREATE DATABASE " + name);
     return admin.substring(0, admin.lastIndexOf('/') + 1) + name;
+  }
+
+  /** The URI of a database that does not exist on the same server, as an operator's typo would name. */
+  public static synchronized String absentDatabase(String prefix) {
+    String admin = postgresAdmin();
+    return admin.substring(0, admin.lastIndexOf('/') + 1) + uniqueName(prefix);
+  }
+
+  private static String uniqueName(String prefix) {
+    return (prefix + "_" + UUID.randomUUID().toString().substring(0, 8)).toLowerCase(Locale.ROOT)
+        .replaceAll("[^a-z0-9_]", "_");
   }
 
   /** Runs one statement through JDBC on the test thread: for set-up and for checking stored effects. */
