@@ -86,7 +86,7 @@ class RateLimitClientsTest {
     clientOf.put("198.51.100.6, ::ffff:10.0.0.5", "198.51.100.6");
     clientOf.put("198.51.100.7, [fd00::1]", "198.51.100.7");
     clientOf.put("198.51.100.8, FD00:0:0::2, 10.1.2.3", "198.51.100.8");
-    try (IngressServer server = IngressServer.start("ratelimit_forwarded", 3, config, Map.of());
+    try (IngressServer server = IngressServer.start("ratelimit_forwarded", config, Map.of());
          NameLookups lookups = NameLookups.record()) {
       Http http = server.http();
       clientOf.forEach((forwardedFor, client) -> {
