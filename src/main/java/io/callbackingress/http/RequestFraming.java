@@ -42,15 +42,15 @@ final class RequestFraming {
       routing.next();
       return;
     }
-    if (ending.contains(request.connection())) {
+    if (!ending.isEmpty() && ending.contains(request.connection())) {
       request.connection().close();
       return;
     }
-    List<String> codings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
-    if (codings.isEmpty()) {
+    if (!request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
       routing.next();
       return;
     }
+    List<String> codings = request.headers().getAll(HttpHeaders.TRANSFER_ENCODING);
     ending.add(request.connection());
     if (codings.size() > 1 || !CHUNKED.equals(codings.get(0))) {
       pipeline.refuse(routing, ApiException.badRequest("Invalid Transfer-Encoding"));
