@@ -5,13 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.RawHttp;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -128,7 +126,7 @@ class HostileRunIT {
         Thread.sleep(1_000);
       }
       for (Socket socket : sockets) {
-        String answer = readAnswer(socket);
+        String answer = RawHttp.readAnswer(socket);
         if (!answer.isEmpty()) {
           expect(answer, s -> s == 408, "a slow sender");
         }
@@ -193,7 +191,7 @@ class HostileRunIT {
     if (!answer.startsWith("HTTP/1.")) {
       answer = exchange(answer);
     }
-    int status = answer.length() >= 12 ? Integer.parseInt(answer.substring(9, 12)) : -1;
+    int status = RawHttp.status(answer);
     boolean documented503 = status == 503 && answer.contains("Retry-After");
     boolean json = answer.toLowerCase().contains("content-type: application/json");
     if (!(expected.test(status) || documented503) || !json) {
@@ -201,33 +199,8 @@ class HostileRunIT {
     }
   }
 
-  /** Sends the bytes as ISO-8859-1 (so a test can send any byte) and reads until close or a quiet second. */
   private String exchange(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", port)) {
-      OutputStream out = socket.getOutputStream();
-      try {
-        out.write(request.getBytes(StandardCharsets.ISO_8859_1));
-        out.flush();
-      } catch (IOException answeredEarly) {
-        // the server answered before reading everything: read what it said
-      }
-      return readAnswer(socket);
-    }
-  }
-
-  private static String readAnswer(Socket socket) throws IOException {
-    socket.setSoTimeout(3_000);
-    InputStream in = socket.getInputStream();
-    StringBuilder answer = new StringBuilder();
-    byte[] chunk = new byte[8192];
-    try {
-      for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-        answer.append(new String(chunk, 0, n, StandardCharsets.UTF_8));
-      }
-    } catch (SocketTimeoutException | java.net.SocketException quietOrReset) {
-      // what arrived is the answer
-    }
-    return answer.toString();
+    return RawHttp.exchange(port, request);
   }
 
   private Process start() throws IOException {

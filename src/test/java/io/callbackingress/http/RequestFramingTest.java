@@ -7,11 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Db;
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.RawHttp;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.io.InputStream;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -120,23 +119,7 @@ class RequestFramingTest {
     throw new AssertionError("no audit line for " + requestId);
   }
 
-  /** Sends the bytes and reads until the server closes or goes quiet for a second. */
   private static String exchange(String request) throws IOException {
-    try (Socket socket = new Socket("127.0.0.1", server.port)) {
-      socket.setSoTimeout(1_000);
-      socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
-      socket.getOutputStream().flush();
-      InputStream in = socket.getInputStream();
-      StringBuilder answer = new StringBuilder();
-      byte[] chunk = new byte[8192];
-      try {
-        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
-          answer.append(new String(chunk, 0, n, StandardCharsets.UTF_8));
-        }
-      } catch (SocketTimeoutException quiet) {
-        // a connection kept open: what arrived is the answer
-      }
-      return answer.toString();
-    }
+    return RawHttp.exchange(server.port, request);
   }
 }

@@ -185,11 +185,7 @@ class PoisonWriteTest {
   @Test
   void aSpooledWriteOfAFamilyDisabledAfterARestartIsKeptAsADeadLetter() throws Exception {
     String database = TestServices.newDatabase("poison");
-    URI target = URI.create(database);
-    Vertx proxyVertx = Vertx.vertx();
-    open.add(() -> proxyVertx.close().await());
-    TcpProxy proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
-    open.add(proxy);
+    TcpProxy proxy = proxyTo(database);
     String spoolDir = tempDir();
     IngressServer first = start(proxy.route(database), spoolDir);
     proxy.stop();
@@ -244,11 +240,7 @@ class PoisonWriteTest {
   @Test
   void aSpooledWriteThatPostgresRefusesBecomesADeadLetterAndTheRestReplayAcrossARestart() throws Exception {
     String database = TestServices.newDatabase("poison");
-    URI target = URI.create(database);
-    Vertx proxyVertx = Vertx.vertx();
-    open.add(() -> proxyVertx.close().await());
-    TcpProxy proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
-    open.add(proxy);
+    TcpProxy proxy = proxyTo(database);
     String spoolDir = tempDir();
     IngressServer first = start(proxy.route(database), spoolDir);
     String submission = "spooled-" + UUID.randomUUID();
@@ -286,6 +278,16 @@ class PoisonWriteTest {
     Response later = http.post("/spi/test_runs", run(submission, "later"));
     assertEquals(201, later.status());
     assertEquals(200, http.get("/spi/test_runs/" + later.json().getString("id")).status(), "writes reach Postgres again");
+  }
+
+  /** A proxy in front of the database that the test can cut; closed after the test. */
+  private TcpProxy proxyTo(String database) {
+    URI target = URI.create(database);
+    Vertx proxyVertx = Vertx.vertx();
+    open.add(() -> proxyVertx.close().await());
+    TcpProxy proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
+    open.add(proxy);
+    return proxy;
   }
 
   private Future<Response> post(String path, JsonObject body) {
