@@ -248,9 +248,14 @@ public record IngressConfig(
     static Limits read(ConfigNode n) {
       Limits limits = new Limits(n.integer("maxOutputBytes", 65_536, 1, Integer.MAX_VALUE),
           n.integer("maxInFlightWrites", 10_000, 1, Integer.MAX_VALUE),
-          n.longInteger("maxBufferedBodyBytes", 64L << 20, 1, Long.MAX_VALUE));
+          n.longInteger("maxBufferedBodyBytes", defaultBufferedBodyBytes(), 1, Long.MAX_VALUE));
       n.finish();
       return limits;
+    }
+
+    /** A quarter of the heap: request bodies must never crowd out everything else. */
+    private static long defaultBufferedBodyBytes() {
+      return Runtime.getRuntime().maxMemory() / 4;
     }
   }
 
