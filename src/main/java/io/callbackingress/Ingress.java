@@ -189,6 +189,11 @@ public final class Ingress {
         instances, families.keySet())).mapEmpty();
   }
 
+  /** Readiness DOWN, everything else still served: the first step of a drain (SPEC 7). */
+  public void drainReadiness() {
+    readiness.drain();
+  }
+
   /**
    * SIGTERM: readiness DOWN first, then the listeners stop, in-flight requests and their batches
    * finish, the replayer ends its round, and the spool closes.

@@ -13,6 +13,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,9 +76,13 @@ public final class Main {
 
   private static void shutdown(Ingress ingress, Vertx vertx, EmbeddedServices embedded) {
     Logger log = LoggerFactory.getLogger(Main.class);
-    log.info("SIGTERM: draining (grace {} s)", ingress.config().shutdownGraceSeconds());
+    IngressConfig.Shutdown settings = ingress.config().shutdown();
+    log.info("SIGTERM: readiness DOWN, serving for {} s, then draining (grace {} s)", settings.readinessDelaySeconds(),
+        settings.graceSeconds());
     try {
-      // The shutdown hook's own thread, not an event loop: it waits for the drain.
+      // The shutdown hook's own thread, not an event loop: it may wait, for the balancer and for the drain.
+      ingress.drainReadiness();
+      Thread.sleep(TimeUnit.SECONDS.toMillis(settings.readinessDelaySeconds()));
       ingress.stop().await();
     } catch (Exception e) {
       log.warn("shutdown did not complete cleanly: {}", e.getMessage());

@@ -100,6 +100,44 @@ class PackagedJarIT {
     assertFalse(stdout.contains("Exception") || stdout.contains("stack_trace"), stdout);
   }
 
+  @Test
+  void afterSigtermReadinessIsDownWhileRequestsAreStillServedForTheReadinessDelay() throws Exception {
+    int port = IngressServer.freePort();
+    Process ingress = start("{\"http\":{\"port\":" + port + "},"
+        + "\"postgres\":{\"uri\":\"" + TestServices.newDatabase("jar_drain") + "\"},"
+        + "\"redis\":{\"uri\":\"" + TestServices.newRedis() + "\"},"
+        + "\"shutdown\":{\"graceSeconds\":5,\"readinessDelaySeconds\":2}}");
+    try {
+      assertEquals(200, awaitReady(ingress, port).statusCode());
+      long signalled = System.nanoTime();
+      ingress.destroy();
+      HttpResponse<String> ready = awaitStatus(port, "/health/ready", 503);
+      HttpResponse<String> live = call("GET", port, "/health/live");
+      assertTrue(System.nanoTime() - signalled < TimeUnit.MILLISECONDS.toNanos(1_500),
+          "readiness went DOWN and requests were answered inside the delay");
+      assertTrue(ready.body().contains("\"status\":\"DOWN\""), ready.body());
+      assertEquals(200, live.statusCode(), "still serving while the balancer notices");
+      assertTrue(ingress.waitFor(15, TimeUnit.SECONDS), "still running after delay and grace");
+      assertEquals(0, ingress.exitValue());
+      assertTrue(System.nanoTime() - signalled >= TimeUnit.SECONDS.toNanos(2), "the listener stayed for the delay");
+    } finally {
+      ingress.destroyForcibly();
+    }
+  }
+
+  private HttpResponse<String> awaitStatus(int port, String path, int status) throws Exception {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    HttpResponse<String> last = null;
+    while (System.nanoTime() < deadline) {
+      last = call("GET", port, path);
+      if (last.statusCode() == status) {
+        return last;
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError(path + " never answered " + status + ": " + (last == null ? null : last.statusCode()));
+  }
+
   private HttpResponse<String> awaitReady(Process ingress, int port) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
     Exception last = null;

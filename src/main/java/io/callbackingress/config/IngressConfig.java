@@ -24,7 +24,7 @@ public record IngressConfig(
     Spool spool,
     String tokensEnv,
     Retry retry,
-    int shutdownGraceSeconds,
+    Shutdown shutdown,
     Plugins plugins) {
 
   /** The built-in families and their default auth mode. */
@@ -48,7 +48,7 @@ public record IngressConfig(
         Spool.read(root.child("spool")),
         readTokensEnv(root.child("auth")),
         Retry.read(root.child("retry")),
-        readGrace(root.child("shutdown")),
+        Shutdown.read(root.child("shutdown")),
         Plugins.read(root.child("plugins")));
     root.finish();
     return config;
@@ -156,7 +156,12 @@ public record IngressConfig(
     }
   }
 
-  public record Redis(String uri, String type, String passwordEnv) {
+  /**
+   * @param uri one endpoint, or several separated by commas for {@code cluster} (its nodes) and
+   *     {@code sentinel} (the sentinels)
+   * @param masterName the Sentinel master's name
+   */
+  public record Redis(String uri, String type, String masterName, String passwordEnv) {
     public boolean embedded() {
       return uri.equals("embedded");
     }
@@ -166,6 +171,7 @@ public record IngressConfig(
       Redis redis = new Redis(
           uri.equals("embedded") ? uri : checkUri(n, "uri", "redis://", "rediss://", "unix://"),
           n.oneOf("type", "standalone", Set.of("standalone", "cluster", "sentinel")),
+          n.string("masterName", "mymaster"),
           n.string("passwordEnv", null));
       n.finish();
       return redis;
@@ -309,10 +315,18 @@ public record IngressConfig(
     return env;
   }
 
-  private static int readGrace(ConfigNode n) {
-    int grace = n.integer("graceSeconds", 30, 0, 3600);
-    n.finish();
-    return grace;
+  /**
+   * SPEC 7's drain: readiness DOWN, requests still served for {@code readinessDelaySeconds} so the
+   * balancer stops sending first, then the listener stops and in-flight work has
+   * {@code graceSeconds} to finish.
+   */
+  public record Shutdown(int graceSeconds, int readinessDelaySeconds) {
+    static Shutdown read(ConfigNode n) {
+      Shutdown shutdown = new Shutdown(n.integer("graceSeconds", 30, 0, 3600),
+          n.integer("readinessDelaySeconds", 0, 0, 3600));
+      n.finish();
+      return shutdown;
+    }
   }
 
   private static Map<String, String> builtInFamilies() {

@@ -53,7 +53,7 @@ public final class IngressVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    long graceMs = TimeUnit.SECONDS.toMillis(ingress.config().shutdownGraceSeconds());
+    long graceMs = TimeUnit.SECONDS.toMillis(ingress.config().shutdown().graceSeconds());
     // In-flight requests finish inside the grace period, and with them the batches they wait on.
     Future<Void> closed = server.shutdown(graceMs, TimeUnit.MILLISECONDS);
     if (tlsServer != null) {

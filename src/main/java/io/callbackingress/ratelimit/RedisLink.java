@@ -9,10 +9,10 @@ import io.vertx.redis.client.Response;
 
 /**
  * One event loop's own Redis connection for the token bucket: requests from that loop are
- * pipelined on it with no pool hand-off and no thread hop. The connection loads the script when it
- * opens, reloads it when Redis has forgotten it (NOSCRIPT after SCRIPT FLUSH or a restart), and is
- * reopened after it breaks, waiting longer after each failed attempt so a dead Redis is not
- * hammered with connects.
+ * pipelined on it with no pool hand-off and no thread hop. The script runs by its SHA; a node that
+ * does not know it (NOSCRIPT) gets it with an EVAL routed to the key's node — which is what makes
+ * Redis Cluster work, where each master has its own script cache. The connection is reopened after
+ * it breaks, waiting longer after each failed attempt so a dead Redis is not hammered with connects.
  *
  * <p>Not thread-safe by design: it is created for, and only used on, one event loop.
  */
@@ -45,9 +45,12 @@ final class RedisLink {
         .arg(capacity)
         .arg(Double.toString(refillPerSecond))
         .arg(wanted);
+    // A node that does not know the script (a new connection, a restart, a SCRIPT FLUSH, another
+    // cluster master) runs it from source instead; EVAL is routed by the key like EVALSHA, and caches
+    // the script on the node that owns the key, so the next EVALSHA there succeeds.
     return connection().compose(redisConnection -> redisConnection.send(evalsha)
         .recover(failure -> isNoScript(failure)
-            ? redisConnection.send(scriptLoad()).compose(loaded -> redisConnection.send(evalsha))
+            ? redisConnection.send(eval(key, capacity, refillPerSecond, wanted))
             : Future.failedFuture(failure)));
   }
 
@@ -58,10 +61,7 @@ final class RedisLink {
     if (System.nanoTime() < nextAttemptNanos) {
       return Future.failedFuture(new IllegalStateException("Redis unreachable; next connect in " + backoffMillis + " ms"));
     }
-    Future<RedisConnection> opening = redis.connect()
-        .compose(opened -> opened.send(scriptLoad())
-            .map(loaded -> opened)
-            .onFailure(failure -> opened.close()));
+    Future<RedisConnection> opening = redis.connect();
     connection = opening;
     opening.onComplete(result -> {
       if (result.succeeded()) {
@@ -84,8 +84,14 @@ final class RedisLink {
     }
   }
 
-  private Request scriptLoad() {
-    return Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.source());
+  private Request eval(String key, int capacity, double refillPerSecond, int wanted) {
+    return Request.cmd(Command.EVAL)
+        .arg(script.source())
+        .arg(1)
+        .arg(key)
+        .arg(capacity)
+        .arg(Double.toString(refillPerSecond))
+        .arg(wanted);
   }
 
   private static boolean isNoScript(Throwable failure) {

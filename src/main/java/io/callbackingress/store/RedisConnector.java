@@ -13,10 +13,14 @@ public final class RedisConnector {
 
   public static RedisOptions options(String uri, IngressConfig.Redis redis, Map<String, String> env) {
     RedisOptions options = new RedisOptions()
-        .setConnectionString(uri)
         .setType(RedisClientType.valueOf(redis.type().toUpperCase(java.util.Locale.ROOT)))
+        .setMasterName(redis.masterName())
         .setMaxPoolSize(8)
         .setMaxPoolWaiting(10_000);
+    // Cluster nodes or sentinels: every endpoint listed is a way in (SPEC 11).
+    for (String endpoint : uri.split(",")) {
+      options.addConnectionString(endpoint.trim());
+    }
     if (redis.passwordEnv() != null) {
       String password = env.get(redis.passwordEnv());
       if (password == null) {

@@ -30,7 +30,59 @@ class ConfigTest {
     assertEquals(1000, config.rateLimit().limitFor("tooling").capacity());
     assertEquals("token", config.family("internal").auth());
     assertEquals("none", config.family("tooling").auth());
-    assertEquals(30, config.shutdownGraceSeconds());
+    assertEquals(30, config.shutdown().graceSeconds());
+    assertEquals(0, config.shutdown().readinessDelaySeconds());
+  }
+
+  /** SPEC 11's reference shape, every key with its default, as printed there (one source name filled in). */
+  private static final String SPEC_REFERENCE = """
+      {
+        "http": { "host": "0.0.0.0", "port": 8080, "instances": 0, "maxBodyBytes": 1048576,
+                  "idleTimeoutSeconds": 60, "trustedProxies": [], "proxyProtocol": false },
+        "tls": { "enabled": false, "port": 8443, "certPath": null, "keyPath": null,
+                 "clientAuth": "none", "clientCaPath": null, "openssl": true, "http2": true,
+                 "reloadSeconds": 0 },
+        "management": { "port": null, "basicAuth": null },
+        "spi": { "basePath": "/spi" },
+        "families": {
+          "tooling": { "enabled": true, "auth": "none", "allowedIdentities": [] },
+          "test_runs": { "enabled": true, "auth": "none" },
+          "ai": { "enabled": true, "auth": "none" },
+          "video_production": { "enabled": true, "auth": "none" },
+          "webhooks": { "enabled": true, "auth": "none" },
+          "analytics": { "enabled": true, "auth": "none" },
+          "live": { "enabled": true, "auth": "none" },
+          "internal": { "enabled": true, "auth": "token" }
+        },
+        "postgres": { "uri": "embedded", "poolSize": 4, "pipeliningLimit": 256,
+                      "passwordEnv": null, "batch": { "maxRows": 256, "maxDelayMs": 2 } },
+        "redis": { "uri": "embedded", "type": "standalone", "masterName": "mymaster", "passwordEnv": null },
+        "rateLimit": { "enabled": true, "onRedisFailure": "local",
+                       "default": { "capacity": 1000, "refillPerSecond": 500 },
+                       "families": { } },
+        "idempotency": { "ttlSeconds": 86400 },
+        "webhooks": {
+          "toleranceSeconds": 300,
+          "github": { "secretsEnv": "INGRESS_GITHUB_WEBHOOK_SECRETS" },
+          "discourse": { "secretsEnv": "INGRESS_DISCOURSE_WEBHOOK_SECRETS" },
+          "payment_processor": { "secretsEnv": "INGRESS_PAYMENT_WEBHOOK_SECRETS" },
+          "sources": { "acme": { "scheme": "standard", "secretsEnv": "ACME_WEBHOOK_SECRETS" } }
+        },
+        "limits": { "maxOutputBytes": 65536, "maxInFlightWrites": 10000 },
+        "spool": { "dir": "data/spool", "maxBytes": 1073741824 },
+        "auth": { "tokensEnv": "INGRESS_INTERNAL_AUTH_TOKENS" },
+        "retry": { "policy": "exponential", "baseMs": 100, "factor": 2, "maxMs": 5000, "maxAttempts": 5 },
+        "shutdown": { "graceSeconds": 30, "readinessDelaySeconds": 0 },
+        "plugins": { "metrics": "micrometer", "audit": "json-log" }
+      }""";
+
+  @Test
+  void theSpecsReferenceConfigIsAcceptedWithItsDefaults() {
+    IngressConfig config = read(SPEC_REFERENCE, Map.of("ACME_WEBHOOK_SECRETS", "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"));
+    assertEquals("mymaster", config.redis().masterName());
+    assertEquals(0, config.shutdown().readinessDelaySeconds());
+    assertEquals(30, config.shutdown().graceSeconds());
+    assertEquals(read("{}", Map.of()).http(), config.http());
   }
 
   @Test
