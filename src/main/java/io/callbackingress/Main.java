@@ -4,6 +4,7 @@ import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.ConfigLoader;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.embedded.EmbeddedServices;
+import io.callbackingress.metrics.AcceptedPeers;
 import io.callbackingress.metrics.PrometheusRegistry;
 import io.callbackingress.store.Database;
 import io.callbackingress.store.Migrations;
@@ -52,7 +53,7 @@ public final class Main {
           .with(new VertxOptions()
               .setEventLoopPoolSize(loops)
               .setMetricsOptions(PrometheusRegistry.vertxMetricsOptions()))
-          .withMetrics(new MicrometerMetricsFactory(registry))
+          .withMetrics(new AcceptedPeers(new MicrometerMetricsFactory(registry)))
           .build();
       Ingress ingress = Ingress.create(config, env, vertx, registry, postgresUri, redisUri, Ingress.openSpool(vertx, config));
       Migrations.migrate(Database.of(postgresUri, config.postgres(), env));

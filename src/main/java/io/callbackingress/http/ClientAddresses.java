@@ -2,6 +2,7 @@ package io.callbackingress.http;
 
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpConnection;
+import io.callbackingress.metrics.AcceptedPeers;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.security.cert.Certificate;
@@ -30,9 +31,11 @@ public class ClientAddresses {
   }
 
   public String clientIp(HttpServerRequest request) {
-    // The connection's peer (the PROXY source when proxyProtocol is on): the request's own
-    // remoteAddress() goes through vertx-web's Forwarded parsing, which trustedProxies replaces.
-    SocketAddress remote = request.connection().remoteAddress();
+    // The connection's peer (the PROXY source when proxyProtocol is on, see AcceptedPeers): the
+    // request's own remoteAddress() goes through vertx-web's Forwarded parsing, which
+    // trustedProxies replaces.
+    SocketAddress accepted = AcceptedPeers.of(request.connection());
+    SocketAddress remote = accepted != null ? accepted : request.connection().remoteAddress();
     String peer = remote == null ? "unknown" : remote.hostAddress();
     if (trustedProxies.isEmpty() || !isTrusted(peer)) {
       return peer;

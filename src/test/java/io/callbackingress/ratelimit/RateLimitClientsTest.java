@@ -12,12 +12,14 @@ import io.callbackingress.support.NameLookups;
 import io.callbackingress.support.RedisCommand;
 import io.callbackingress.support.TestServices;
 import io.callbackingress.support.TestVertx;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.io.InputStream;
@@ -99,10 +101,7 @@ class RateLimitClientsTest {
     }
   }
 
-  /**
-   * On a Vert.x without metrics: Vert.x 5.0.8's TCP metrics read the connection's remote address
-   * before the PROXY header is decoded and keep that one, so with metrics on the socket peer wins.
-   */
+  /** With Vert.x metrics on, as in production (see AcceptedPeers): PROXY v1 and v2 headers. */
   @Test
   void theProxyProtocolSourceAddressIsTheClient() throws IOException {
     JsonObject json = new JsonObject()
@@ -114,9 +113,10 @@ class RateLimitClientsTest {
         .put("redis", new JsonObject().put("uri", TestServices.newRedis()))
         .put("spool", new JsonObject().put("dir", Files.createTempDirectory("spool").toString()));
     IngressConfig config = IngressConfig.read(ConfigNode.root(json, Map.of()));
-    Vertx vertx = Vertx.vertx();
+    PrometheusMeterRegistry registry = TestVertx.registry();
+    Vertx vertx = TestVertx.create(registry);
     try {
-      Ingress.create(config, IngressServer.internalTokenEnv(), vertx, TestVertx.registry(), config.postgres().uri(),
+      Ingress.create(config, IngressServer.internalTokenEnv(), vertx, registry, config.postgres().uri(),
               config.redis().uri(),
               Ingress.openSpool(vertx, config))
           .deploy()
@@ -129,6 +129,11 @@ class RateLimitClientsTest {
       assertEquals("1", viaProxy(port, "203.0.113.7").headers().get("ratelimit-remaining"));
       assertEquals("2", viaProxy(port, "203.0.113.8").headers().get("ratelimit-remaining"));
       assertEquals("1", RedisCommand.send(config.redis().uri(), "EXISTS", "rl:probe:203.0.113.7").substring(1));
+      assertEquals("2", viaProxyV2(port, new byte[] {(byte) 198, 51, 100, 9}).headers().get("ratelimit-remaining"));
+      assertEquals("1", viaProxyV2(port, new byte[] {(byte) 198, 51, 100, 9}).headers().get("ratelimit-remaining"));
+      assertEquals("1", RedisCommand.send(config.redis().uri(), "EXISTS", "rl:probe:198.51.100.9").substring(1));
+      assertEquals("0", RedisCommand.send(config.redis().uri(), "EXISTS", "rl:probe:127.0.0.1").substring(1),
+          "no bucket for the balancer's own address");
     } finally {
       vertx.close().await();
     }
@@ -138,11 +143,28 @@ class RateLimitClientsTest {
 
   /** A load balancer's connection: the PROXY v1 line, then one HTTP/1.1 request. */
   private static RawResponse viaProxy(int port, String sourceIp) throws IOException {
-    String request = "PROXY TCP4 " + sourceIp + " 127.0.0.1 5555 80\r\n"
-        + "GET /spi/probes/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
+    return exchange(port, ("PROXY TCP4 " + sourceIp + " 127.0.0.1 5555 80\r\n").getBytes(StandardCharsets.US_ASCII));
+  }
+
+  /** The same with HAProxy's binary v2 header (send-proxy-v2): PROXY command, TCP over IPv4. */
+  private static RawResponse viaProxyV2(int port, byte[] sourceIpv4) throws IOException {
+    ByteArrayOutputStream header = new ByteArrayOutputStream();
+    header.writeBytes(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54, 0x0A});
+    header.write(0x21);
+    header.write(0x11);
+    header.writeBytes(new byte[] {0x00, 0x0C});
+    header.writeBytes(sourceIpv4);
+    header.writeBytes(new byte[] {127, 0, 0, 1});
+    header.writeBytes(new byte[] {0x15, (byte) 0xB3, 0x00, 0x50});
+    return exchange(port, header.toByteArray());
+  }
+
+  private static RawResponse exchange(int port, byte[] proxyHeader) throws IOException {
+    String request = "GET /spi/probes/x HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n";
     try (Socket socket = new Socket("127.0.0.1", port)) {
       socket.setSoTimeout(5_000);
       OutputStream out = socket.getOutputStream();
+      out.write(proxyHeader);
       out.write(request.getBytes(StandardCharsets.US_ASCII));
       out.flush();
       InputStream in = socket.getInputStream();

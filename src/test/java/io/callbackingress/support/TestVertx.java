@@ -1,5 +1,6 @@
 package io.callbackingress.support;
 
+import io.callbackingress.metrics.AcceptedPeers;
 import io.callbackingress.metrics.PrometheusRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Vertx;
@@ -26,7 +27,7 @@ public final class TestVertx {
             .setWarningExceptionTime(MAX_EVENT_LOOP_MILLIS)
             .setWarningExceptionTimeUnit(TimeUnit.MILLISECONDS)
             .setMetricsOptions(PrometheusRegistry.vertxMetricsOptions()))
-        .withMetrics(new MicrometerMetricsFactory(registry))
+        .withMetrics(new AcceptedPeers(new MicrometerMetricsFactory(registry)))
         .build();
   }
 
