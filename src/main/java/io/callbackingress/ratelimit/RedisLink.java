@@ -38,19 +38,13 @@ final class RedisLink {
    * reply, or a failure if Redis did not answer.
    */
   Future<Response> take(String key, int capacity, double refillPerSecond, int wanted) {
-    Request evalsha = Request.cmd(Command.EVALSHA)
-        .arg(script.sha())
-        .arg(1)
-        .arg(key)
-        .arg(capacity)
-        .arg(Double.toString(refillPerSecond))
-        .arg(wanted);
+    Request evalsha = bucket(Command.EVALSHA, script.sha(), key, capacity, refillPerSecond, wanted);
     // A node that does not know the script (a new connection, a restart, a SCRIPT FLUSH, another
     // cluster master) runs it from source instead; EVAL is routed by the key like EVALSHA, and caches
     // the script on the node that owns the key, so the next EVALSHA there succeeds.
     return connection().compose(redisConnection -> redisConnection.send(evalsha)
         .recover(failure -> isNoScript(failure)
-            ? redisConnection.send(eval(key, capacity, refillPerSecond, wanted))
+            ? redisConnection.send(bucket(Command.EVAL, script.source(), key, capacity, refillPerSecond, wanted))
             : Future.failedFuture(failure)));
   }
 
@@ -84,9 +78,11 @@ final class RedisLink {
     }
   }
 
-  private Request eval(String key, int capacity, double refillPerSecond, int wanted) {
-    return Request.cmd(Command.EVAL)
-        .arg(script.source())
+  /** The token bucket script, by SHA ({@code EVALSHA}) or by source ({@code EVAL}), on one key. */
+  private static Request bucket(Command command, String script, String key, int capacity, double refillPerSecond,
+                                int wanted) {
+    return Request.cmd(command)
+        .arg(script)
         .arg(1)
         .arg(key)
         .arg(capacity)
