@@ -78,6 +78,10 @@ public final class BatchCommitter {
     final List<Runnable> afterCommit = new ArrayList<>();
     final List<WriteContext> contexts;
     final Reply[] replies;
+    /** The batch positions of writes with an idempotency key, their keys, and answers known in advance. */
+    final List<Integer> keyed = new ArrayList<>();
+    final List<IdempotencyKey> keys = new ArrayList<>();
+    final List<Reply> inAdvance = new ArrayList<>();
 
     Run(SqlConnection sql, List<PendingWrite> batch, AnswerHook hook) {
       this.sql = sql;
@@ -89,9 +93,6 @@ public final class BatchCommitter {
 
     /** Everything after BEGIN ({@code begun}, in flight), COMMIT included. */
     Future<List<Reply>> execute(Future<Void> begun) {
-      List<Integer> keyed = new ArrayList<>();
-      List<IdempotencyKey> keys = new ArrayList<>();
-      List<Reply> inAdvance = new ArrayList<>();
       for (int i = 0; i < batch.size(); i++) {
         PendingWrite write = batch.get(i);
         if (write.key() != null) {
@@ -101,49 +102,61 @@ public final class BatchCommitter {
         }
       }
       Future<boolean[]> claimed = ledger.claim(sql, keys, inAdvance);
-      return Future.all(begun, claimed).compose(started -> {
-        boolean[] owned = claimed.result();
-        boolean[] runs = new boolean[batch.size()];
-        Arrays.fill(runs, true);
-        for (int k = 0; k < keyed.size(); k++) {
-          runs[keyed.get(k)] = owned[k];
-        }
-        return runWrites(runs).compose(v -> {
-          List<IdempotencyKey> toRecord = new ArrayList<>();
-          List<Reply> answers = new ArrayList<>();
-          List<Integer> taken = new ArrayList<>();
-          for (int k = 0; k < keyed.size(); k++) {
-            int i = keyed.get(k);
-            if (!owned[k]) {
-              taken.add(i);
-            } else if (inAdvance.get(k) == null) {
-              toRecord.add(keys.get(k));
-              answers.add(replies[i]);
-            }
-          }
-          // Sent in this order on one connection, so a key repeated in the batch finds the answer just recorded.
-          Future<Void> recorded = ledger.record(sql, toRecord, answers);
-          Future<List<Reply>> earlier = ledger.earlier(sql, taken.stream().map(i -> batch.get(i).key()).toList());
-          return Future.all(recorded, earlier).map(both -> {
-            List<Reply> found = earlier.result();
-            for (int t = 0; t < taken.size(); t++) {
-              replies[taken.get(t)] = found.get(t);
-            }
-            return null;
-          });
-        });
-      }).compose(v -> {
-        for (int i = 0; i < batch.size(); i++) {
-          hook.answered(batch.get(i), replies[i], contexts.get(i));
-        }
-        Future<Void> stored = outbox.store(sql, events);
-        Future<Void> committed = sql.query("COMMIT").execute().mapEmpty();
-        return Future.all(stored, committed);
-      }).map(v -> Arrays.asList(replies));
+      return Future.all(begun, claimed)
+          .compose(started -> runWrites(claimed.result()))
+          .compose(v -> settleKeys(claimed.result()))
+          .compose(v -> eventsAndCommit())
+          .map(v -> Arrays.asList(replies));
     }
 
-    /** Sends the writes that run, in batch order, consecutive writes of one operation together. */
-    private Future<Void> runWrites(boolean[] runs) {
+    /**
+     * Records the answers of claimed keys not known in advance, and answers the writes whose key
+     * was taken before from what it holds. Sent in this order on one connection, so a key repeated
+     * within the batch finds the answer just recorded.
+     */
+    private Future<Void> settleKeys(boolean[] owned) {
+      List<IdempotencyKey> toRecord = new ArrayList<>();
+      List<Reply> answers = new ArrayList<>();
+      List<Integer> taken = new ArrayList<>();
+      for (int k = 0; k < keyed.size(); k++) {
+        int i = keyed.get(k);
+        if (!owned[k]) {
+          taken.add(i);
+        } else if (inAdvance.get(k) == null) {
+          toRecord.add(keys.get(k));
+          answers.add(replies[i]);
+        }
+      }
+      Future<Void> recorded = ledger.record(sql, toRecord, answers);
+      Future<List<Reply>> earlier = ledger.earlier(sql, taken.stream().map(i -> batch.get(i).key()).toList());
+      return Future.all(recorded, earlier).map(both -> {
+        for (int t = 0; t < taken.size(); t++) {
+          replies[taken.get(t)] = earlier.result().get(t);
+        }
+        return null;
+      });
+    }
+
+    /** The batch's events and COMMIT leave together: COMMIT only counts if every statement succeeded. */
+    private Future<Void> eventsAndCommit() {
+      for (int i = 0; i < batch.size(); i++) {
+        hook.answered(batch.get(i), replies[i], contexts.get(i));
+      }
+      Future<Void> stored = outbox.store(sql, events);
+      Future<Void> committed = sql.query("COMMIT").execute().mapEmpty();
+      return Future.all(stored, committed).mapEmpty();
+    }
+
+    /**
+     * Sends the writes that run — those without a key and those whose key this batch owns — in
+     * batch order, consecutive writes of one operation together.
+     */
+    private Future<Void> runWrites(boolean[] owned) {
+      boolean[] runs = new boolean[batch.size()];
+      Arrays.fill(runs, true);
+      for (int k = 0; k < keyed.size(); k++) {
+        runs[keyed.get(k)] = owned[k];
+      }
       List<Future<?>> segments = new ArrayList<>();
       int i = 0;
       while (i < batch.size()) {
