@@ -63,9 +63,10 @@ final class StandardWebhooksSource implements WebhookSource {
     return Signatures.anyMatches(keys, id + "." + timestamp + ".", call.body(), presented);
   }
 
+  /** The delivery id is stored (and is the idempotency key): it is held to the same rules as other sources' ids. */
   @Override
   public List<String> requiredHeaders() {
-    return List.of();
+    return List.of("webhook-id");
   }
 
   /** The scheme names no event header; the payload's {@code type} is its convention. */

@@ -287,6 +287,11 @@ class WebhooksFamilyTest {
     assertEquals(401, old.status());
     Map<String, String> tampered = standardHeaders("msg_x", now, body);
     assertEquals(401, post("/spi/webhooks/acme", tampered, body + " ").status());
+    String longId = "msg_" + "x".repeat(252);
+    Response tooLong = post("/spi/webhooks/acme", standardHeaders(longId, now, body), body);
+    assertEquals(400, tooLong.status(), "a signed but over-long webhook-id");
+    assertEquals(new JsonObject().put("error", "Invalid webhook-id"), tooLong.json());
+    assertEquals("0", single("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = ?", longId));
   }
 
   @Test
