@@ -7,8 +7,12 @@ import io.callbackingress.http.Reply;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -16,20 +20,23 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code /health/live}, {@code /health/ready} and {@code /metrics} (SPEC 3.9). They go through the
- * same pipeline as every route, so they carry request ids and are audited, but are not rate
- * limited: a load balancer must always get its answer.
+ * {@code /health/live}, {@code /health/ready}, {@code /metrics} (SPEC 3.9) and {@code /openapi.json}
+ * (SPEC 15). They go through the same pipeline as every route, so they carry request ids and are
+ * audited, but are not rate limited: a load balancer must always get its answer.
  */
 public final class OperationsEndpoints {
 
   private static final JsonObject LIVE = new JsonObject().put("status", "UP");
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+  /** The OpenAPI 3.1 document of every route, shipped in the jar and served as it is. */
+  private static final String OPENAPI = "/openapi.json";
 
   private final Vertx vertx;
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
   /** The expected {@code Authorization} value for {@code /metrics}, or null when it is open. */
   private final byte[] metricsAuthorization;
+  private final Buffer openApi = openApiDocument();
 
   public OperationsEndpoints(Vertx vertx, Readiness readiness, PrometheusMeterRegistry registry,
                              String basicAuthUser, String basicAuthPassword) {
@@ -45,7 +52,28 @@ public final class OperationsEndpoints {
     return List.of(
         Endpoint.get("/health/live", call -> Future.succeededFuture(Reply.ok(LIVE))),
         Endpoint.get("/health/ready", this::ready),
-        Endpoint.get("/metrics", this::metrics));
+        Endpoint.get("/metrics", this::metrics),
+        Endpoint.get(OPENAPI, this::openApi));
+  }
+
+  private Future<Reply> openApi(Call call) {
+    call.request().response()
+        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+        .putHeader("X-Request-Id", call.requestId())
+        .end(openApi);
+    return Future.succeededFuture(Reply.written(200));
+  }
+
+  /** Read once, at start-up: a jar without it is a broken build, not a request's problem. */
+  private static Buffer openApiDocument() {
+    try (InputStream in = OperationsEndpoints.class.getResourceAsStream(OPENAPI)) {
+      if (in == null) {
+        throw new IllegalStateException(OPENAPI + " is missing from the class path");
+      }
+      return Buffer.buffer(in.readAllBytes());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private Future<Reply> ready(Call call) {
