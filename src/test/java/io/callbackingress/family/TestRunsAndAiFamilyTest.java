@@ -61,6 +61,15 @@ class TestRunsAndAiFamilyTest {
     assertEquals(new JsonObject().put("id", id).put("status", "fail"), patched.json());
     assertEquals("fail", db.scalar("SELECT status FROM test_runs WHERE id = '" + id + "'"));
     assertEquals(42L, db.scalar("SELECT duration_ms FROM test_runs WHERE id = '" + id + "'"));
+    String updatedEvents = "SELECT count(*) FROM ingress_events WHERE type = 'test_run.updated' AND data LIKE '%" + id + "%'";
+    assertEquals(1, db.count(updatedEvents));
+
+    // SPEC 11a: a PATCH that changes nothing answers as usual and writes no event.
+    Response identical = http.patch("/spi/test_runs/" + id, new JsonObject().put("test_run",
+        new JsonObject().put("status", "fail").put("duration_ms", 42)));
+    assertEquals(200, identical.status());
+    assertEquals(new JsonObject().put("id", id).put("status", "fail"), identical.json());
+    assertEquals(1, db.count(updatedEvents));
   }
 
   @Test

@@ -40,10 +40,6 @@ final class TestRunRequests {
   }
 
   record Update(String id, String status, JsonArray tests, Long durationMs, String output) {
-    boolean isEmpty() {
-      return status == null && tests == null && durationMs == null && output == null;
-    }
-
     JsonObject toArgs() {
       return new JsonObject().put("id", id).put("status", status).put("tests", tests).put("duration_ms", durationMs)
           .put("output", output);

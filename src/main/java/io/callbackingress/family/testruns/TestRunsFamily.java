@@ -28,14 +28,14 @@ public final class TestRunsFamily implements EndpointFamily {
   static final WriteOperation UPDATE = WriteOperation.of("test_run.update",
       (sql, args, context) -> {
         TestRunRequests.Update update = TestRunRequests.Update.fromArgs(args);
-        return TestRunStore.update(sql, UUID.fromString(update.id()), update).map(status -> {
-          if (status == null) {
+        return TestRunStore.update(sql, UUID.fromString(update.id()), update).map(updated -> {
+          if (updated == null) {
             return Replies.notFound();
           }
-          if (!update.isEmpty()) {
-            context.emit("test_run.updated", new JsonObject().put("id", update.id()).put("status", status));
+          if (updated.changed()) {
+            context.emit("test_run.updated", new JsonObject().put("id", update.id()).put("status", updated.status()));
           }
-          return Replies.idAndStatus("id", update.id(), status);
+          return Replies.idAndStatus("id", update.id(), updated.status());
         });
       });
 
