@@ -94,7 +94,13 @@ public final class Pipeline {
         .compose(v -> reserveWrite(exchange, route.endpoint()))
         .compose(v -> readBody(exchange, route.endpoint()))
         .compose(v -> validate(call, route.endpoint()))
-        .compose(input -> act(call, route.endpoint(), input))
+        .compose(input -> {
+          if (route.endpoint().body() == Endpoint.BodyKind.UPGRADE) {
+            // The 101 is written by the upgrade itself: it carries what every answer carries (SPEC 2, 5).
+            writeCommonHeaders(exchange, call.request().response().headers());
+          }
+          return act(call, route.endpoint(), input);
+        })
         .onComplete(result -> finish(exchange, result));
   }
 
@@ -255,10 +261,7 @@ public final class Pipeline {
     Buffer payload = body.toBuffer();
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
-    headers.set(X_REQUEST_ID, call.requestId());
-    if (exchange.decision != null) {
-      exchange.decision.writeHeaders(headers);
-    }
+    writeCommonHeaders(exchange, headers);
     if (status == 503 && !headers.contains(RETRY_AFTER)) {
       // SPEC 5: every 503 says when to come back, readiness included.
       headers.set(RETRY_AFTER, Long.toString(UNAVAILABLE_RETRY_SECONDS));
@@ -280,6 +283,14 @@ public final class Pipeline {
       response.setStatusCode(status).end(payload);
     }
     record(call, status, payload.length());
+  }
+
+  /** X-Request-Id on every answer, and the rate limit's headers where the limit was consulted. */
+  private static void writeCommonHeaders(Exchange exchange, MultiMap headers) {
+    headers.set(X_REQUEST_ID, exchange.call.requestId());
+    if (exchange.decision != null) {
+      exchange.decision.writeHeaders(headers);
+    }
   }
 
   /** The request announced a body (a length or chunks) that has not all arrived. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.RawHttp;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
@@ -42,6 +43,16 @@ class LiveFamilyTest {
   @AfterAll
   static void stop() {
     server.close();
+  }
+
+  @Test
+  void theUpgradeAnswerCarriesTheRequestIdAndTheRateLimitHeaders() throws java.io.IOException {
+    String answer = RawHttp.exchange(server.port, "GET /spi/live HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+        + "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        + "X-Request-Id: upgrade-1\r\n\r\n");
+    assertTrue(answer.startsWith("HTTP/1.1 101"), answer);
+    assertTrue(answer.contains("X-Request-Id: upgrade-1\r\n"), answer);
+    assertTrue(answer.contains("RateLimit-Policy: \"live\";q="), "an upgrade takes a token of the live bucket: " + answer);
   }
 
   @Test
