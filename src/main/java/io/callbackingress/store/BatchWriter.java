@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An idle loop adds no delay: the first write leaves at once. Under a burst, writes pile up
  * while a batch commits and leave together in the next one; after a batch of several rows the
- * writer lingers up to {@code maxDelayMs} for the next batch to fill, which trades a bounded delay
- * for fewer, larger commits exactly when traffic is dense.
+ * writer lingers up to {@code maxDelayMs} for the next batch to grow as large as that one, which
+ * trades a bounded delay for fewer, larger commits exactly when traffic is dense.
  *
  * <p>Writes report their outcomes (404, 409, stale, replay) as replies, not errors, so one item's
  * bad luck never aborts the others. If the server rejects a batch anyway (a deadlock, a constraint
@@ -66,7 +66,7 @@ public final class BatchWriter implements Writer {
   public Future<Reply> write(Call call, WriteOperation operation, JsonObject args) {
     PendingWrite write = PendingWrite.of(call.requestId(), call.idempotencyKey(), operation, args);
     queue.add(write);
-    if (lingerTimer >= 0 && queue.size() >= maxRows) {
+    if (lingerTimer >= 0 && queue.size() >= lingerTarget()) {
       vertx.cancelTimer(lingerTimer);
       lingerTimer = -1;
     }
@@ -93,7 +93,7 @@ public final class BatchWriter implements Writer {
       drainWaiters.clear();
       return;
     }
-    if (lastBatchSize > 1 && maxDelayMs > 0 && queue.size() < maxRows) {
+    if (lastBatchSize > 1 && maxDelayMs > 0 && queue.size() < lingerTarget()) {
       lingerTimer = vertx.setTimer(maxDelayMs, id -> {
         lingerTimer = -1;
         flush();
@@ -101,6 +101,14 @@ public final class BatchWriter implements Writer {
       return;
     }
     flush();
+  }
+
+  /**
+   * A lingering batch leaves as soon as it is as large as the last one: the callers that batch
+   * answered are back, and waiting longer would only add their latency.
+   */
+  private int lingerTarget() {
+    return Math.min(maxRows, lastBatchSize);
   }
 
   private void flush() {
