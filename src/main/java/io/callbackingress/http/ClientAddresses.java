@@ -1,8 +1,8 @@
 package io.callbackingress.http;
 
+import io.callbackingress.metrics.AcceptedPeers;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpConnection;
-import io.callbackingress.metrics.AcceptedPeers;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import java.security.cert.Certificate;

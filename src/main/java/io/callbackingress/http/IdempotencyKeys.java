@@ -4,6 +4,7 @@ import io.vertx.core.buffer.Buffer;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.TreeMap;
 
 /** The {@code Idempotency-Key} header's rules (SPEC 6, 11a). */
@@ -35,8 +36,13 @@ final class IdempotencyKeys {
    * scope with {@code /spi/test_runs}, and {@code PATCH /x/1} and {@code PATCH /x/2} do not.
    */
   static String scope(Call call) {
-    StringBuilder scope = new StringBuilder(call.request().method().name()).append(' ').append(call.route());
-    new TreeMap<>(call.routing().pathParams()).forEach((name, value) -> scope.append(' ').append(name).append('=').append(value));
+    String route = call.request().method().name() + ' ' + call.route();
+    Map<String, String> ids = call.routing().pathParams();
+    if (ids.isEmpty()) {
+      return route;
+    }
+    StringBuilder scope = new StringBuilder(route);
+    new TreeMap<>(ids).forEach((name, value) -> scope.append(' ').append(name).append('=').append(value));
     return scope.toString();
   }
 

@@ -1,14 +1,12 @@
 package io.callbackingress.ratelimit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.RedisCommand;
 import io.callbackingress.support.TestServices;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,27 +34,18 @@ class RateLimitSentinelTest {
     replica.start();
     sentinel.start();
     try {
-      JsonObject config = new JsonObject()
-          .put("http", new JsonObject().put("trustedProxies", new JsonArray().add("127.0.0.1/32")))
-          .put("redis", new JsonObject().put("type", "sentinel").put("masterName", "ingress-master"))
-          .put("families", new JsonObject().put("probe", new JsonObject().put("enabled", true)))
-          .put("rateLimit", new JsonObject().put("families", new JsonObject()
-              .put("probe", new JsonObject().put("capacity", 5).put("refillPerSecond", 0.001))));
+      JsonObject config = ProbeBuckets.config(new JsonObject().put("type", "sentinel").put("masterName", "ingress-master"));
       CapturedLogs.clear();
       try (IngressServer server = IngressServer.start(TestServices.newDatabase("ratelimit_sentinel"),
           "redis://127.0.0.1:" + sentinelPort, config, Map.of())) {
         Http http = server.http();
         for (int caller = 0; caller < 10; caller++) {
           String client = "203.0.113." + (caller + 1);
-          for (int request = 0; request < 7; request++) {
-            Http.Response response = http.get("/spi/probes/x", Map.of("X-Forwarded-For", client));
-            assertEquals(request < 5 ? 200 : 429, response.status(), client + " request " + (request + 1));
-          }
+          ProbeBuckets.exhaust(http, client);
           assertEquals(":1", RedisCommand.send("redis://127.0.0.1:" + masterPort, "EXISTS", RedisRateLimiter.key("probe", client)),
               "the bucket of " + client + " is on the master");
         }
-        assertTrue(CapturedLogs.lines().stream().noneMatch(line -> line.contains("falls back")),
-            "the limiter never fell back to local buckets");
+        ProbeBuckets.assertNeverFellBack();
       }
     } finally {
       sentinel.stop();
