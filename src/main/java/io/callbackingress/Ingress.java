@@ -2,6 +2,7 @@ package io.callbackingress;
 
 import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.events.EventAudience;
 import io.callbackingress.events.EventOutbox;
 import io.callbackingress.http.ClientAddresses;
 import io.callbackingress.http.IngressVerticle;
@@ -78,6 +79,7 @@ public final class Ingress {
   private final Spool spool;
   private final PostgresCircuit circuit;
   private final RetryPolicy retryPolicy;
+  private final EventAudience audience = new EventAudience();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
@@ -175,7 +177,7 @@ public final class Ingress {
       tls.startReloading(vertx);
     }
     Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit,
-        new BatchCommitter(new EventOutbox(vertx.eventBus()), metrics, config.idempotencyTtlSeconds()), operations(),
+        new BatchCommitter(new EventOutbox(vertx.eventBus(), audience), metrics, config.idempotencyTtlSeconds()), operations(),
         retryPolicy, config.retry(), config.postgres().batch().maxRows()));
     return Future.all(main, management, replayer).onSuccess(v -> {
       deployments.add(main.result());
@@ -238,7 +240,7 @@ public final class Ingress {
   }
 
   public LoopServices loopServices(Vertx loopVertx) {
-    BatchCommitter committer = new BatchCommitter(new EventOutbox(loopVertx.eventBus()), metrics,
+    BatchCommitter committer = new BatchCommitter(new EventOutbox(loopVertx.eventBus(), audience), metrics,
         config.idempotencyTtlSeconds());
     BatchWriter writer = new BatchWriter(loopVertx, database, circuit, committer, new Spooler(spool),
         config.postgres().batch().maxRows(), config.postgres().batch().maxDelayMs());
@@ -281,6 +283,11 @@ public final class Ingress {
       @Override
       public SpoolStats spoolStats() {
         return spool.stats();
+      }
+
+      @Override
+      public EventAudience events() {
+        return audience;
       }
     };
     return new LoopServices(writer, context);

@@ -14,7 +14,6 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SPEC 3.7: live metrics and the WebSocket fan-out of every event.
@@ -36,8 +35,6 @@ public final class LiveFamily implements EndpointFamily {
       args -> Reply.ok(OK));
 
   private final AtomicBoolean streamStarted = new AtomicBoolean();
-  /** WebSocket connections open on all loops: without any, the stream does no work at all. */
-  private final AtomicInteger connections = new AtomicInteger();
 
   @Override
   public String name() {
@@ -51,10 +48,10 @@ public final class LiveFamily implements EndpointFamily {
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    LiveHub hub = new LiveHub(connections);
+    LiveHub hub = new LiveHub(context.events());
     context.vertx().eventBus().<JsonObject>localConsumer(LiveStream.ADDRESS, message -> hub.deliver(message.body()));
     if (streamStarted.compareAndSet(false, true)) {
-      LiveStream.start(context, connections);
+      LiveStream.start(context);
     }
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/live_data/:track_id/metrics"), LiveFamily::metrics,
