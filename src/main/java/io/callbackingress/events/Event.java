@@ -1,5 +1,6 @@
 package io.callbackingress.events;
 
+import io.callbackingress.ids.TimeOrderedIds;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -15,7 +16,7 @@ public record Event(UUID id, String type, OffsetDateTime timestamp, JsonObject d
   public static Event of(String type, JsonObject data, String correlationId) {
     // Postgres keeps microseconds: the envelope published now must equal the one read back from the outbox.
     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC).truncatedTo(ChronoUnit.MICROS);
-    return new Event(UUID.randomUUID(), type, now, data, correlationId);
+    return new Event(TimeOrderedIds.next(), type, now, data, correlationId);
   }
 
   public JsonObject envelope() {

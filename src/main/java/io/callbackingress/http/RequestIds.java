@@ -1,5 +1,6 @@
 package io.callbackingress.http;
 
+import io.callbackingress.ids.TimeOrderedIds;
 import java.util.UUID;
 
 /** SPEC 2.2: the caller's X-Request-Id when it is 1–128 chars of [A-Za-z0-9._-], else a new UUID. */
@@ -10,7 +11,7 @@ public final class RequestIds {
   private RequestIds() {}
 
   public static String accept(String candidate) {
-    return isValid(candidate) ? candidate : UUID.randomUUID().toString();
+    return isValid(candidate) ? candidate : TimeOrderedIds.next().toString();
   }
 
   static boolean isValid(String id) {

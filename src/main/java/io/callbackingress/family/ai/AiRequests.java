@@ -1,12 +1,12 @@
 package io.callbackingress.family.ai;
 
+import io.callbackingress.ids.TimeOrderedIds;
 import io.callbackingress.sanitize.Sanitizer;
 import io.callbackingress.validation.JsonInput;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The request bodies of the ai family (SPEC 3.3), validated. */
@@ -65,7 +65,7 @@ final class AiRequests {
       }
     }
     return violations.isEmpty()
-        ? new Response(UUID.randomUUID().toString(), submissionUuid, model, Sanitizer.sanitize(content), requestId, usage)
+        ? new Response(TimeOrderedIds.next().toString(), submissionUuid, model, Sanitizer.sanitize(content), requestId, usage)
         : null;
   }
 
@@ -78,7 +78,7 @@ final class AiRequests {
     Double confidence = analysis.optionalNumber("confidence", 0, 1);
     String summary = analysis.optionalText("summary", maxOutputBytes);
     return violations.isEmpty()
-        ? new Analysis(UUID.randomUUID().toString(), submissionUuid, track, exercise, new JsonArray(patterns), confidence,
+        ? new Analysis(TimeOrderedIds.next().toString(), submissionUuid, track, exercise, new JsonArray(patterns), confidence,
             Sanitizer.sanitize(summary))
         : null;
   }

@@ -1,5 +1,6 @@
 package io.callbackingress.family.testruns;
 
+import io.callbackingress.ids.TimeOrderedIds;
 import io.callbackingress.sanitize.Sanitizer;
 import io.callbackingress.validation.JsonInput;
 import io.callbackingress.validation.Violations;
@@ -7,7 +8,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 /** The request bodies of the test_runs family (SPEC 3.2), validated. */
@@ -62,7 +62,7 @@ final class TestRunRequests {
     Long duration = run.optionalInteger("duration_ms", 0);
     String output = run.optionalText("output", maxOutputBytes);
     return violations.isEmpty()
-        ? new Submission(UUID.randomUUID().toString(), submissionUuid, track, exercise, user, status, tests, duration,
+        ? new Submission(TimeOrderedIds.next().toString(), submissionUuid, track, exercise, user, status, tests, duration,
             Sanitizer.sanitize(output))
         : null;
   }

@@ -1,5 +1,6 @@
 package io.callbackingress.family.tooling;
 
+import io.callbackingress.ids.TimeOrderedIds;
 import io.callbackingress.sanitize.Sanitizer;
 import io.callbackingress.validation.JsonInput;
 import io.callbackingress.validation.Violations;
@@ -52,7 +53,7 @@ final class ToolingJobRequests {
     if (!violations.isEmpty()) {
       return null;
     }
-    return new Registration(id != null ? id : UUID.randomUUID().toString(), kind, submissionUuid,
+    return new Registration(id != null ? id : TimeOrderedIds.next().toString(), kind, submissionUuid,
         metadata != null ? metadata : new JsonObject());
   }
 

@@ -7,6 +7,7 @@ import io.callbackingress.http.Call;
 import io.callbackingress.http.Endpoint;
 import io.callbackingress.http.Reply;
 import io.callbackingress.idempotency.IdempotencyKey;
+import io.callbackingress.ids.TimeOrderedIds;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.store.WriteOperation;
@@ -164,7 +165,7 @@ public final class WebhooksFamily implements EndpointFamily {
       WebhookSource.Delivery delivery = source.delivery(call, payload(call));
       call.idempotencyKey(new IdempotencyKey("webhook:" + source.name(), delivery.deliveryId(), ""));
       JsonObject delivered = new JsonObject()
-          .put("id", UUID.randomUUID().toString())
+          .put("id", TimeOrderedIds.next().toString())
           .put("source", source.name())
           .put("event_type", delivery.eventType())
           .put("delivery_id", delivery.deliveryId())
