@@ -8,7 +8,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads one JSON object of a request body field by field, recording every violation under its
@@ -53,19 +52,19 @@ public final class JsonInput {
   }
 
   public String requiredString(String key, int minLength, int maxLength) {
-    return string(key, true, minLength, maxLength, null, null);
+    return string(key, true, minLength, maxLength, null);
   }
 
-  public String requiredString(String key, int minLength, int maxLength, Pattern pattern, String patternMessage) {
-    return string(key, true, minLength, maxLength, pattern, patternMessage);
+  public String requiredString(String key, TextRule rule) {
+    return string(key, true, rule.minLength(), rule.maxLength(), rule);
   }
 
   public String optionalString(String key, int minLength, int maxLength) {
-    return string(key, false, minLength, maxLength, null, null);
+    return string(key, false, minLength, maxLength, null);
   }
 
-  public String optionalString(String key, int minLength, int maxLength, Pattern pattern, String patternMessage) {
-    return string(key, false, minLength, maxLength, pattern, patternMessage);
+  public String optionalString(String key, TextRule rule) {
+    return string(key, false, rule.minLength(), rule.maxLength(), rule);
   }
 
   /** A free-text field limited in UTF-8 bytes, as stored (SPEC 3.1 {@code output}). */
@@ -198,7 +197,7 @@ public final class JsonInput {
     return type.cast(value);
   }
 
-  private String string(String key, boolean required, int min, int max, Pattern pattern, String patternMessage) {
+  private String string(String key, boolean required, int min, int max, TextRule rule) {
     String s = present(key, required, String.class, "a string");
     if (s == null) {
       return null;
@@ -207,8 +206,8 @@ public final class JsonInput {
       violations.add(at(key), min == max ? "must be " + min + " characters" : "must be " + min + " to " + max + " characters");
       return null;
     }
-    if (pattern != null && !pattern.matcher(s).matches()) {
-      violations.add(at(key), patternMessage);
+    if (rule != null && !rule.allows(s)) {
+      violations.add(at(key), rule.message());
       return null;
     }
     return storable(key, s);

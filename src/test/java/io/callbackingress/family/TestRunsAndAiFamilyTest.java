@@ -91,6 +91,10 @@ class TestRunsAndAiFamilyTest {
     assertEquals(422, response.status());
     assertEquals(java.util.Set.of("test_run.submission_uuid", "test_run.track_slug", "test_run.exercise_slug",
         "test_run.status", "test_run.duration_ms", "test_run.tests.1.status"), response.json().getJsonObject("errors").fieldNames());
+    assertEquals(new JsonArray().add("must be 1 to 100 characters of a-z, 0-9 and -"),
+        response.json().getJsonObject("errors").getJsonArray("test_run.track_slug"));
+    assertEquals(new JsonArray().add("must be 1 to 100 characters"),
+        response.json().getJsonObject("errors").getJsonArray("test_run.exercise_slug"));
     assertEquals(before, db.count("SELECT count(*) FROM test_runs"));
   }
 

@@ -108,7 +108,7 @@ class PipelineTest {
     assertEquals(422, response.status());
     JsonObject errors = response.json().getJsonObject("errors");
     assertEquals(Map.of("probe.name", 1, "probe.items.1.status", 1).keySet(), errors.fieldNames());
-    assertEquals(new JsonArray().add("must be lowercase letters"), errors.getJsonArray("probe.name"));
+    assertEquals(new JsonArray().add("must be 1 to 10 characters of a-z"), errors.getJsonArray("probe.name"));
   }
 
   @Test

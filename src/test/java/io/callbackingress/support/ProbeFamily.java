@@ -6,13 +6,13 @@ import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.store.WriteOperation;
 import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.TextRule;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * A family that exists only in tests (enable it with {@code families.probe}): it exercises the
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  */
 public final class ProbeFamily implements EndpointFamily {
 
-  private static final Pattern NAME = Pattern.compile("[a-z]+");
+  private static final TextRule NAME = TextRule.of(1, 10, "a-z", "abcdefghijklmnopqrstuvwxyz");
 
   public record Probe(String name, List<JsonInput> items) {}
 
@@ -72,7 +72,7 @@ public final class ProbeFamily implements EndpointFamily {
 
   private static Probe parse(JsonObject body, Violations violations) {
     JsonInput probe = JsonInput.root(body, "probe", violations);
-    String name = probe.requiredString("name", 1, 10, NAME, "must be lowercase letters");
+    String name = probe.requiredString("name", NAME);
     List<JsonInput> items = probe.optionalObjects("items");
     if (items != null) {
       items.forEach(item -> item.requiredEnum("status", Set.of("pass", "fail")));

@@ -3,18 +3,15 @@ package io.callbackingress.family.ai;
 import io.callbackingress.ids.TimeOrderedIds;
 import io.callbackingress.sanitize.Sanitizer;
 import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.TextRule;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.regex.Pattern;
 
 /** The request bodies of the ai family (SPEC 3.3), validated. */
 final class AiRequests {
 
-  private static final Pattern SLUG = Pattern.compile("[a-z0-9-]+");
-  private static final String SLUG_RULE = "must be 1 to 100 characters of a-z, 0-9 and -";
-  private static final int MAX_SLUG = 100;
   private static final int MAX_SHORT_TEXT = 255;
   private static final int MAX_PATTERN = 255;
 
@@ -72,8 +69,8 @@ final class AiRequests {
   static Analysis analysis(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput analysis = JsonInput.root(body, "ai_analysis", violations);
     String submissionUuid = analysis.requiredString("submission_uuid", 1, MAX_SHORT_TEXT);
-    String track = analysis.requiredString("track_slug", 1, MAX_SLUG, SLUG, SLUG_RULE);
-    String exercise = analysis.requiredString("exercise_slug", 1, MAX_SLUG, SLUG, SLUG_RULE);
+    String track = analysis.requiredString("track_slug", TextRule.SLUG);
+    String exercise = analysis.requiredString("exercise_slug", TextRule.SLUG);
     List<String> patterns = analysis.requiredStrings("patterns", MAX_PATTERN);
     Double confidence = analysis.optionalNumber("confidence", 0, 1);
     String summary = analysis.optionalText("summary", maxOutputBytes);

@@ -3,19 +3,16 @@ package io.callbackingress.family.testruns;
 import io.callbackingress.ids.TimeOrderedIds;
 import io.callbackingress.sanitize.Sanitizer;
 import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.TextRule;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /** The request bodies of the test_runs family (SPEC 3.2), validated. */
 final class TestRunRequests {
 
-  static final Pattern SLUG = Pattern.compile("[a-z0-9-]+");
-  static final String SLUG_RULE = "must be 1 to 100 characters of a-z, 0-9 and -";
-  static final int MAX_SLUG = 100;
   private static final Set<String> STATUSES = Set.of("queued", "running", "pass", "fail", "error");
   private static final Set<String> TEST_STATUSES = Set.of("pass", "fail", "error");
   private static final int MAX_SHORT_TEXT = 255;
@@ -54,8 +51,8 @@ final class TestRunRequests {
   static Submission submission(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput run = JsonInput.root(body, "test_run", violations);
     String submissionUuid = run.requiredString("submission_uuid", 1, MAX_SHORT_TEXT);
-    String track = run.requiredString("track_slug", 1, MAX_SLUG, SLUG, SLUG_RULE);
-    String exercise = run.requiredString("exercise_slug", 1, MAX_SLUG, SLUG, SLUG_RULE);
+    String track = run.requiredString("track_slug", TextRule.SLUG);
+    String exercise = run.requiredString("exercise_slug", TextRule.SLUG);
     String user = run.optionalString("user_handle", 1, MAX_SHORT_TEXT);
     String status = run.requiredEnum("status", STATUSES);
     JsonArray tests = tests(run, violations);

@@ -3,19 +3,17 @@ package io.callbackingress.family.tooling;
 import io.callbackingress.ids.TimeOrderedIds;
 import io.callbackingress.sanitize.Sanitizer;
 import io.callbackingress.validation.JsonInput;
+import io.callbackingress.validation.TextRule;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Pattern;
 
 /** The two request bodies of the tooling family (SPEC 3.1), validated. */
 final class ToolingJobRequests {
 
   static final Set<String> STATUSES = Set.of("pending", "running", "completed", "failed", "cancelled");
   static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9_-]+");
-  private static final int MAX_ID = 64;
   private static final int MAX_KIND = 64;
   private static final int MAX_SUBMISSION_UUID = 255;
 
@@ -46,7 +44,7 @@ final class ToolingJobRequests {
 
   static Registration registration(JsonObject body, Violations violations) {
     JsonInput job = JsonInput.root(body, "tooling_job", violations);
-    String id = job.optionalString("id", 1, MAX_ID, ID, "must be 1 to 64 characters of A-Z, a-z, 0-9, _ and -");
+    String id = job.optionalString("id", TextRule.CALLER_ID);
     String kind = job.requiredString("kind", 1, MAX_KIND);
     String submissionUuid = job.optionalString("submission_uuid", 1, MAX_SUBMISSION_UUID);
     JsonObject metadata = job.optionalObject("metadata");
