@@ -1,5 +1,6 @@
 package io.callbackingress.http;
 
+import io.callbackingress.audit.AuditClock;
 import io.callbackingress.audit.AuditRecord;
 import io.callbackingress.idempotency.IdempotencyKey;
 import io.callbackingress.idempotency.InFlightKeys;
@@ -22,7 +23,6 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.http.HttpVersion;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
-import java.time.Instant;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -307,7 +307,7 @@ public final class Pipeline {
     String family = call.family() == null ? "none" : call.family();
     HttpServerRequest request = call.request();
     metrics.request(family, call.route(), request.method().name(), status, nanos);
-    audit.record(new AuditRecord(Instant.now().toString(), call.requestId(), request.method().name(),
+    audit.record(new AuditRecord(AuditClock.now(), call.requestId(), request.method().name(),
         call.route().equals(UNMATCHED) ? request.path() : call.route(), status, nanos / 1_000_000.0,
         call.clientIp(), call.identity(), family, request.bytesRead(), bytesOut));
   }
