@@ -209,8 +209,8 @@ public final class Ingress {
   }
 
   /** Every family's write operations by name: what a replay looks spooled writes up in. */
-  private Map<String, WriteOperation> operations() {
-    Map<String, WriteOperation> byName = new LinkedHashMap<>();
+  private Map<String, WriteOperation<?>> operations() {
+    Map<String, WriteOperation<?>> byName = new LinkedHashMap<>();
     families.values().forEach(family -> family.operations().forEach(op -> byName.put(op.name(), op)));
     return Map.copyOf(byName);
   }

@@ -27,7 +27,7 @@ public interface EndpointFamily {
    * Every write operation the family's endpoints submit. A write that waited in the spool finds
    * its operation here by name when it is replayed, possibly by a process started after a crash.
    */
-  default List<WriteOperation> operations() {
+  default List<WriteOperation<?>> operations() {
     return List.of();
   }
 }

@@ -34,7 +34,7 @@ public final class BatchCommitter {
   interface AnswerHook {
     AnswerHook NONE = (write, reply, context) -> { };
 
-    void answered(PendingWrite write, Reply reply, WriteContext context);
+    void answered(PendingWrite<?> write, Reply reply, WriteContext context);
   }
 
   private final EventOutbox outbox;
@@ -52,7 +52,7 @@ public final class BatchCommitter {
    * reported only after the rollback has finished, so the connection is ready for the next
    * transaction (a retry of the same writes one by one, say).
    */
-  Future<List<Reply>> commit(SqlConnection sql, List<PendingWrite> batch, AnswerHook hook) {
+  Future<List<Reply>> commit(SqlConnection sql, List<PendingWrite<?>> batch, AnswerHook hook) {
     Run run = new Run(sql, batch, hook);
     Future<List<Reply>> committed;
     try {
@@ -72,7 +72,7 @@ public final class BatchCommitter {
   /** One batch inside its transaction. */
   private final class Run {
     final SqlConnection sql;
-    final List<PendingWrite> batch;
+    final List<PendingWrite<?>> batch;
     final AnswerHook hook;
     final List<Event> events = new ArrayList<>();
     final List<Runnable> afterCommit = new ArrayList<>();
@@ -83,7 +83,7 @@ public final class BatchCommitter {
     final List<IdempotencyKey> keys = new ArrayList<>();
     final List<Reply> inAdvance = new ArrayList<>();
 
-    Run(SqlConnection sql, List<PendingWrite> batch, AnswerHook hook) {
+    Run(SqlConnection sql, List<PendingWrite<?>> batch, AnswerHook hook) {
       this.sql = sql;
       this.batch = batch;
       this.hook = hook;
@@ -94,11 +94,11 @@ public final class BatchCommitter {
     /** Everything after BEGIN ({@code begun}, in flight), COMMIT included. */
     Future<List<Reply>> execute(Future<Void> begun) {
       for (int i = 0; i < batch.size(); i++) {
-        PendingWrite write = batch.get(i);
+        PendingWrite<?> write = batch.get(i);
         if (write.key() != null) {
           keyed.add(i);
           keys.add(write.key());
-          inAdvance.add(write.operation().answerInAdvance(write.args()));
+          inAdvance.add(write.answerInAdvance());
         }
       }
       Future<boolean[]> claimed = ledger.claim(sql, keys, inAdvance);
@@ -164,7 +164,7 @@ public final class BatchCommitter {
           i++;
           continue;
         }
-        WriteOperation operation = batch.get(i).operation();
+        WriteOperation<?> operation = batch.get(i).operation();
         List<Integer> members = new ArrayList<>();
         while (i < batch.size() && (!runs[i] || batch.get(i).operation() == operation)) {
           if (runs[i]) {
@@ -177,13 +177,17 @@ public final class BatchCommitter {
       return Future.all(segments).mapEmpty();
     }
 
-    /** An operation that throws instead of failing its future fails the batch, inside the transaction. */
-    private Future<Void> runSegment(WriteOperation operation, List<Integer> members) {
-      List<JsonObject> args = members.stream().map(i -> batch.get(i).args()).toList();
+    /**
+     * An operation that throws instead of failing its future fails the batch, inside the
+     * transaction. The members were grouped by operation, so their inputs are of its type.
+     */
+    @SuppressWarnings("unchecked")
+    private <T extends Record> Future<Void> runSegment(WriteOperation<T> operation, List<Integer> members) {
+      List<T> inputs = members.stream().map(i -> (T) batch.get(i).input()).toList();
       List<WriteContext> segmentContexts = members.stream().map(contexts::get).toList();
       Future<List<Reply>> answered;
       try {
-        answered = operation.executeAll(sql, args, segmentContexts);
+        answered = operation.executeAll(sql, inputs, segmentContexts);
       } catch (RuntimeException bug) {
         answered = Future.failedFuture(bug);
       }
@@ -195,7 +199,7 @@ public final class BatchCommitter {
       });
     }
 
-    private WriteContext context(PendingWrite write) {
+    private WriteContext context(PendingWrite<?> write) {
       return new WriteContext() {
         @Override
         public void emit(String type, JsonObject data) {

@@ -6,7 +6,6 @@ import io.callbackingress.http.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +44,7 @@ public final class BatchWriter implements Writer {
   private final int maxRows;
   private final int maxDelayMs;
 
-  private final ArrayDeque<PendingWrite> queue = new ArrayDeque<>();
+  private final ArrayDeque<PendingWrite<?>> queue = new ArrayDeque<>();
   private final List<Promise<Void>> drainWaiters = new ArrayList<>();
   private boolean busy;
   private long lingerTimer = -1;
@@ -63,8 +62,8 @@ public final class BatchWriter implements Writer {
   }
 
   @Override
-  public Future<Reply> write(Call call, WriteOperation operation, JsonObject args) {
-    PendingWrite write = PendingWrite.of(call.requestId(), call.idempotencyKey(), operation, args);
+  public <T extends Record> Future<Reply> write(Call call, WriteOperation<T> operation, T input) {
+    PendingWrite<T> write = PendingWrite.of(call.requestId(), call.idempotencyKey(), operation, input);
     queue.add(write);
     if (lingerTimer >= 0 && queue.size() >= lingerTarget()) {
       vertx.cancelTimer(lingerTimer);
@@ -116,7 +115,7 @@ public final class BatchWriter implements Writer {
       return;
     }
     busy = true;
-    List<PendingWrite> batch = new ArrayList<>(Math.min(queue.size(), maxRows));
+    List<PendingWrite<?>> batch = new ArrayList<>(Math.min(queue.size(), maxRows));
     while (!queue.isEmpty() && batch.size() < maxRows) {
       batch.add(queue.poll());
     }
@@ -130,7 +129,7 @@ public final class BatchWriter implements Writer {
     });
   }
 
-  private Future<Void> commitOrSpool(List<PendingWrite> batch) {
+  private Future<Void> commitOrSpool(List<PendingWrite<?>> batch) {
     return circuit.attempt(() -> connection.get().compose(conn -> committer.commit(conn, batch, BatchCommitter.AnswerHook.NONE)))
         .map(replies -> {
           for (int i = 0; i < batch.size(); i++) {
@@ -147,16 +146,16 @@ public final class BatchWriter implements Writer {
         });
   }
 
-  private Future<Void> oneByOne(List<PendingWrite> batch) {
+  private Future<Void> oneByOne(List<PendingWrite<?>> batch) {
     log.warn("Postgres refused a batch of {} writes; retrying each in its own transaction", batch.size());
     Future<Void> chain = Future.succeededFuture();
-    for (PendingWrite write : batch) {
+    for (PendingWrite<?> write : batch) {
       chain = chain.compose(v -> commitOrSpool(List.of(write)));
     }
     return chain;
   }
 
-  private static Future<Void> fail(PendingWrite write, Throwable failure) {
+  private static Future<Void> fail(PendingWrite<?> write, Throwable failure) {
     log.error("write of request {} failed", write.requestId(), failure);
     write.promise().tryFail(failure instanceof ApiException ? failure : new IllegalStateException("write failed", failure));
     return Future.succeededFuture();

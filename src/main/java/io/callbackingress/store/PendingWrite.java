@@ -6,10 +6,34 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
 /** A write waiting for its batch: what to run, for whom, and the promise its caller waits on. */
-record PendingWrite(String requestId, IdempotencyKey key, WriteOperation operation, JsonObject args,
-                    Promise<Reply> promise) {
+record PendingWrite<T extends Record>(String requestId, IdempotencyKey key, WriteOperation<T> operation, T input,
+                                      Promise<Reply> promise) {
 
-  static PendingWrite of(String requestId, IdempotencyKey key, WriteOperation operation, JsonObject args) {
-    return new PendingWrite(requestId, key, operation, args, Promise.promise());
+  static <T extends Record> PendingWrite<T> of(String requestId, IdempotencyKey key, WriteOperation<T> operation,
+                                               T input) {
+    return new PendingWrite<>(requestId, key, operation, input, Promise.promise());
+  }
+
+  Reply answerInAdvance() {
+    return operation.answerInAdvance(input);
+  }
+
+  Reply whenSpooled() {
+    return operation.whenSpooled(input);
+  }
+
+  /** The input as JSON, as the spool keeps it. */
+  JsonObject inputAsJson() {
+    return operation.codec().encode(input);
+  }
+
+  /** The write as it is spooled. */
+  SpooledWrite spooled(IdempotencyKey spooledKey) {
+    return new SpooledWrite(operation.name(), inputAsJson(), requestId, spooledKey);
+  }
+
+  /** A spooled write, to replay. Throws when its input is not one of the operation's. */
+  static <T extends Record> PendingWrite<T> replay(SpooledWrite spooled, WriteOperation<T> operation) {
+    return of(spooled.requestId(), spooled.key(), operation, operation.codec().decode(spooled.args()));
   }
 }

@@ -36,7 +36,7 @@ public final class SpoolReplayer extends VerticleBase {
   private final Database database;
   private final PostgresCircuit circuit;
   private final BatchCommitter committer;
-  private final Map<String, WriteOperation> operations;
+  private final Map<String, WriteOperation<?>> operations;
   private final RetryPolicy retryPolicy;
   private final IngressConfig.Retry retrySettings;
   private final int maxRows;
@@ -47,7 +47,7 @@ public final class SpoolReplayer extends VerticleBase {
   private Promise<Void> roundDone = Promise.promise();
 
   public SpoolReplayer(Spool spool, Database database, PostgresCircuit circuit, BatchCommitter committer,
-                       Map<String, WriteOperation> operations, RetryPolicy retryPolicy, IngressConfig.Retry retrySettings,
+                       Map<String, WriteOperation<?>> operations, RetryPolicy retryPolicy, IngressConfig.Retry retrySettings,
                        int maxRows) {
     this.spool = spool;
     this.database = database;
@@ -111,7 +111,7 @@ public final class SpoolReplayer extends VerticleBase {
    * it cannot hold up the records behind it. An outage fails the round, to be retried whole.
    */
   private Future<Void> replay(List<SpoolRecord> records) {
-    List<PendingWrite> writes = new ArrayList<>(records.size());
+    List<PendingWrite<?>> writes = new ArrayList<>(records.size());
     List<SpoolRecord> replayed = new ArrayList<>(records.size());
     Future<Void> setAside = Future.succeededFuture();
     for (SpoolRecord record : records) {
@@ -122,12 +122,17 @@ public final class SpoolReplayer extends VerticleBase {
         setAside = setAside.compose(v -> deadLetter(record, "undecodable: " + undecodable.getMessage()));
         continue;
       }
-      WriteOperation operation = operations.get(spooled.operation());
+      WriteOperation<?> operation = operations.get(spooled.operation());
       if (operation == null) {
         setAside = setAside.compose(v -> deadLetter(record, "no enabled family has the operation " + spooled.operation()));
         continue;
       }
-      writes.add(PendingWrite.of(spooled.requestId(), spooled.key(), operation, spooled.args()));
+      try {
+        writes.add(PendingWrite.replay(spooled, operation));
+      } catch (RuntimeException undecodable) {
+        setAside = setAside.compose(v -> deadLetter(record, "undecodable: " + undecodable.getMessage()));
+        continue;
+      }
       replayed.add(record);
     }
     return setAside.compose(v -> commit(writes).recover(failure -> {
@@ -140,7 +145,7 @@ public final class SpoolReplayer extends VerticleBase {
       log.warn("Postgres refused a replayed batch of {} writes; replaying each in its own transaction", writes.size());
       Future<Void> chain = Future.succeededFuture();
       for (int i = 0; i < writes.size(); i++) {
-        PendingWrite write = writes.get(i);
+        PendingWrite<?> write = writes.get(i);
         SpoolRecord record = replayed.get(i);
         chain = chain.compose(done -> commit(List.of(write))
             .recover(f -> Outages.isOutage(f) ? Future.failedFuture(f) : deadLetter(record, f)));
@@ -149,7 +154,7 @@ public final class SpoolReplayer extends VerticleBase {
     }));
   }
 
-  private Future<Void> commit(List<PendingWrite> writes) {
+  private Future<Void> commit(List<PendingWrite<?>> writes) {
     if (writes.isEmpty()) {
       return Future.succeededFuture();
     }
@@ -167,7 +172,7 @@ public final class SpoolReplayer extends VerticleBase {
   }
 
   /** SPEC 7: a queued write that turns out not found or refused becomes an event. */
-  private static void recordOutcome(PendingWrite write, Reply reply, WriteContext context) {
+  private static void recordOutcome(PendingWrite<?> write, Reply reply, WriteContext context) {
     if (reply.status() < 400 || reply.replayed()) {
       return;
     }
@@ -175,9 +180,10 @@ public final class SpoolReplayer extends VerticleBase {
         .put("operation", write.operation().name())
         .put("status", reply.status())
         .put("error", reply.body().getValue("error"));
+    JsonObject input = write.inputAsJson();
     for (String idField : new String[] {"id", "node_uuid"}) {
-      if (write.args().containsKey(idField)) {
-        data.put(idField, write.args().getValue(idField));
+      if (input.containsKey(idField)) {
+        data.put(idField, input.getValue(idField));
       }
     }
     context.emit("callback.stale", data);

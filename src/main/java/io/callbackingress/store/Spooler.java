@@ -34,20 +34,19 @@ public final class Spooler {
   }
 
   /** Appends each write, then answers it with its spooled reply; never fails as a whole. */
-  Future<Void> spool(List<PendingWrite> batch) {
+  Future<Void> spool(List<PendingWrite<?>> batch) {
     List<Future<Void>> appends = new ArrayList<>(batch.size());
-    for (PendingWrite write : batch) {
+    for (PendingWrite<?> write : batch) {
       IdempotencyKey key = write.key() != null ? write.key()
           : new IdempotencyKey(IMPLICIT_SCOPE, UUID.randomUUID().toString(), "");
-      SpooledWrite spooled = new SpooledWrite(write.operation().name(), write.args(), write.requestId(), key);
-      appends.add(spool.append(spooled.encode())
-          .onSuccess(v -> write.promise().tryComplete(write.operation().whenSpooled(write.args())))
+      appends.add(spool.append(write.spooled(key).encode())
+          .onSuccess(v -> write.promise().tryComplete(write.whenSpooled()))
           .onFailure(failure -> write.promise().tryFail(refusal(write, failure))));
     }
     return Future.join(appends).otherwiseEmpty().mapEmpty();
   }
 
-  private static ApiException refusal(PendingWrite write, Throwable failure) {
+  private static ApiException refusal(PendingWrite<?> write, Throwable failure) {
     if (failure instanceof SpoolFullException) {
       return ApiException.overloaded(5);
     }

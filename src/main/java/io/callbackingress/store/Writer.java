@@ -3,7 +3,6 @@ package io.callbackingress.store;
 import io.callbackingress.http.Call;
 import io.callbackingress.http.Reply;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 
 /**
  * The durable write path of one event loop (SPEC 7). Writes that arrive together are committed
@@ -13,9 +12,9 @@ import io.vertx.core.json.JsonObject;
 public interface Writer {
 
   /**
-   * Runs {@code operation} with {@code args} in this loop's next batch. The future completes when
+   * Runs {@code operation} with {@code input} in this loop's next batch. The future completes when
    * the write is durable — committed, or fsynced to the spool — with the answer the operation
    * produced, the one recorded for the call's idempotency key, or the operation's spooled answer.
    */
-  Future<Reply> write(Call call, WriteOperation operation, JsonObject args);
+  <T extends Record> Future<Reply> write(Call call, WriteOperation<T> operation, T input);
 }

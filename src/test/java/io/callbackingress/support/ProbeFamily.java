@@ -33,16 +33,23 @@ public final class ProbeFamily implements EndpointFamily {
   /** The probe name whose action throws before any write: a bug in an endpoint. */
   public static final String BOOM = "boom";
 
+  /** What a probe write carries. */
+  record Touch(String name) {
+    Reply created() {
+      return Reply.created(new JsonObject().put("name", name));
+    }
+  }
+
   /** A write that stores nothing: enough to go through batching, idempotency and the spool. */
-  static final WriteOperation TOUCH = WriteOperation.of("probe.touch",
-      (sql, args, context) -> {
-        if (THROWS.equals(args.getString("name"))) {
+  static final WriteOperation<Touch> TOUCH = WriteOperation.of("probe.touch", Touch.class,
+      (sql, touch, context) -> {
+        if (THROWS.equals(touch.name())) {
           throw new IllegalStateException("a bug in a write operation");
         }
-        return sql.query(REFUSED.equals(args.getString("name")) ? "SELECT 1 / 0" : "SELECT 1")
-            .execute().map(rows -> Reply.created(args));
+        return sql.query(REFUSED.equals(touch.name()) ? "SELECT 1 / 0" : "SELECT 1")
+            .execute().map(rows -> touch.created());
       },
-      Reply::created);
+      Touch::created);
 
   @Override
   public String name() {
@@ -50,7 +57,7 @@ public final class ProbeFamily implements EndpointFamily {
   }
 
   @Override
-  public List<WriteOperation> operations() {
+  public List<WriteOperation<?>> operations() {
     return List.of(TOUCH);
   }
 
@@ -61,7 +68,7 @@ public final class ProbeFamily implements EndpointFamily {
           if (BOOM.equals(probe.name())) {
             throw new IllegalStateException("a bug in an action");
           }
-          return context.writer().write(call, TOUCH, new JsonObject().put("name", probe.name()));
+          return context.writer().write(call, TOUCH, new Touch(probe.name()));
         }),
         Endpoint.get(context.spiPath("/probes/:name"), call ->
             Future.succeededFuture(Reply.ok(new JsonObject().put("name", call.pathParam("name"))))),

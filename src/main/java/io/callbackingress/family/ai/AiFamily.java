@@ -1,5 +1,7 @@
 package io.callbackingress.family.ai;
 
+import io.callbackingress.family.ai.AiRequests.Analysis;
+import io.callbackingress.family.ai.AiRequests.Response;
 import io.callbackingress.http.Endpoint;
 import io.callbackingress.http.Reply;
 import io.callbackingress.spi.EndpointFamily;
@@ -21,36 +23,30 @@ public final class AiFamily implements EndpointFamily {
       INSERT INTO ai_analyses (id, submission_uuid, track_slug, exercise_slug, patterns, confidence, summary)
       VALUES ($1, $2, $3, $4, $5::jsonb, $6, $7)""";
 
-  static final WriteOperation STORE_RESPONSE = WriteOperation.of("chatgpt_response.create",
-      (sql, args, context) -> {
-        AiRequests.Response response = AiRequests.Response.fromArgs(args);
-        return sql.preparedQuery(INSERT_RESPONSE)
-            .execute(Tuple.from(new Object[] {UUID.fromString(response.id()), response.submissionUuid(), response.model(),
-                response.content(), response.requestId(), response.usage() == null ? null : response.usage().encode()}))
-            .map(v -> {
-              context.emit("chatgpt_response.created", new JsonObject().put("id", response.id())
-                  .put("submission_uuid", response.submissionUuid()).put("model", response.model()));
-              return created(response.id());
-            });
-      },
-      args -> created(args.getString("id")));
+  static final WriteOperation<Response> STORE_RESPONSE = WriteOperation.of("chatgpt_response.create", Response.class,
+      (sql, response, context) -> sql.preparedQuery(INSERT_RESPONSE)
+          .execute(Tuple.from(new Object[] {UUID.fromString(response.id()), response.submissionUuid(), response.model(),
+              response.content(), response.requestId(), response.usage() == null ? null : response.usage().encode()}))
+          .map(v -> {
+            context.emit("chatgpt_response.created", new JsonObject().put("id", response.id())
+                .put("submission_uuid", response.submissionUuid()).put("model", response.model()));
+            return created(response.id());
+          }),
+      response -> created(response.id()));
 
-  static final WriteOperation STORE_ANALYSIS = WriteOperation.of("ai_analysis.create",
-      (sql, args, context) -> {
-        AiRequests.Analysis analysis = AiRequests.Analysis.fromArgs(args);
-        return sql.preparedQuery(INSERT_ANALYSIS)
-            .execute(Tuple.from(new Object[] {UUID.fromString(analysis.id()), analysis.submissionUuid(),
-                // The array itself: a String bound to a jsonb parameter would be stored as one JSON string.
-                analysis.trackSlug(), analysis.exerciseSlug(), analysis.patterns(), analysis.confidence(),
-                analysis.summary()}))
-            .map(v -> {
-              context.emit("ai_analysis.created", new JsonObject().put("id", analysis.id())
-                  .put("submission_uuid", analysis.submissionUuid()).put("track_slug", analysis.trackSlug())
-                  .put("exercise_slug", analysis.exerciseSlug()));
-              return created(analysis.id());
-            });
-      },
-      args -> created(args.getString("id")));
+  static final WriteOperation<Analysis> STORE_ANALYSIS = WriteOperation.of("ai_analysis.create", Analysis.class,
+      (sql, analysis, context) -> sql.preparedQuery(INSERT_ANALYSIS)
+          .execute(Tuple.from(new Object[] {UUID.fromString(analysis.id()), analysis.submissionUuid(),
+              // The array itself: a String bound to a jsonb parameter would be stored as one JSON string.
+              analysis.trackSlug(), analysis.exerciseSlug(), analysis.patterns(), analysis.confidence(),
+              analysis.summary()}))
+          .map(v -> {
+            context.emit("ai_analysis.created", new JsonObject().put("id", analysis.id())
+                .put("submission_uuid", analysis.submissionUuid()).put("track_slug", analysis.trackSlug())
+                .put("exercise_slug", analysis.exerciseSlug()));
+            return created(analysis.id());
+          }),
+      analysis -> created(analysis.id()));
 
   @Override
   public String name() {
@@ -58,7 +54,7 @@ public final class AiFamily implements EndpointFamily {
   }
 
   @Override
-  public List<WriteOperation> operations() {
+  public List<WriteOperation<?>> operations() {
     return List.of(STORE_RESPONSE, STORE_ANALYSIS);
   }
 
@@ -68,10 +64,10 @@ public final class AiFamily implements EndpointFamily {
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/chatgpt_responses"),
             (body, violations) -> AiRequests.response(body, violations, maxOutputBytes),
-            (call, response) -> context.writer().write(call, STORE_RESPONSE, response.toArgs())),
+            (call, response) -> context.writer().write(call, STORE_RESPONSE, response)),
         Endpoint.json(HttpMethod.POST, context.spiPath("/ai_analysis"),
             (body, violations) -> AiRequests.analysis(body, violations, maxOutputBytes),
-            (call, analysis) -> context.writer().write(call, STORE_ANALYSIS, analysis.toArgs())));
+            (call, analysis) -> context.writer().write(call, STORE_ANALYSIS, analysis)));
   }
 
   private static Reply created(String id) {

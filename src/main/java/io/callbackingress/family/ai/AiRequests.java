@@ -18,32 +18,10 @@ final class AiRequests {
   private AiRequests() {}
 
   /** Ids are generated before the write, so a spooled insert keeps the id its caller got. */
-  record Response(String id, String submissionUuid, String model, String content, String requestId, JsonObject usage) {
-    JsonObject toArgs() {
-      return new JsonObject().put("id", id).put("submission_uuid", submissionUuid).put("model", model)
-          .put("content", content).put("request_id", requestId).put("usage", usage);
-    }
-
-    static Response fromArgs(JsonObject args) {
-      return new Response(args.getString("id"), args.getString("submission_uuid"), args.getString("model"),
-          args.getString("content"), args.getString("request_id"), args.getJsonObject("usage"));
-    }
-  }
+  record Response(String id, String submissionUuid, String model, String content, String requestId, JsonObject usage) {}
 
   record Analysis(String id, String submissionUuid, String trackSlug, String exerciseSlug, JsonArray patterns,
-                  Double confidence, String summary) {
-    JsonObject toArgs() {
-      return new JsonObject().put("id", id).put("submission_uuid", submissionUuid).put("track_slug", trackSlug)
-          .put("exercise_slug", exerciseSlug).put("patterns", patterns).put("confidence", confidence)
-          .put("summary", summary);
-    }
-
-    static Analysis fromArgs(JsonObject args) {
-      return new Analysis(args.getString("id"), args.getString("submission_uuid"), args.getString("track_slug"),
-          args.getString("exercise_slug"), args.getJsonArray("patterns"), args.getDouble("confidence"),
-          args.getString("summary"));
-    }
-  }
+                  Double confidence, String summary) {}
 
   static Response response(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput response = JsonInput.root(body, "chatgpt_response", violations);

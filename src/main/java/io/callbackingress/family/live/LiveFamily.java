@@ -26,13 +26,16 @@ public final class LiveFamily implements EndpointFamily {
 
   private static final JsonObject OK = new JsonObject().put("status", "ok");
 
+  /** Metrics of a track, as posted. */
+  record TrackMetrics(String trackId, JsonObject metrics) {}
+
   /** An event like any other: stored in the outbox, then broadcast on {@code metrics_<track_id>} by the hubs. */
-  static final WriteOperation PUBLISH_METRICS = WriteOperation.of("live_metrics.publish",
-      (sql, args, context) -> {
-        context.emit("live_metrics.updated", args);
+  static final WriteOperation<TrackMetrics> PUBLISH_METRICS = WriteOperation.of("live_metrics.publish", TrackMetrics.class,
+      (sql, posted, context) -> {
+        context.emit("live_metrics.updated", new JsonObject().put("track_id", posted.trackId()).put("metrics", posted.metrics()));
         return Future.succeededFuture(Reply.ok(OK));
       },
-      args -> Reply.ok(OK));
+      posted -> Reply.ok(OK));
 
   private final AtomicBoolean streamStarted = new AtomicBoolean();
 
@@ -42,7 +45,7 @@ public final class LiveFamily implements EndpointFamily {
   }
 
   @Override
-  public List<WriteOperation> operations() {
+  public List<WriteOperation<?>> operations() {
     return List.of(PUBLISH_METRICS);
   }
 
@@ -65,8 +68,7 @@ public final class LiveFamily implements EndpointFamily {
   }
 
   private static Future<Reply> publishMetrics(FamilyContext context, Call call, JsonObject metrics) {
-    JsonObject data = new JsonObject().put("track_id", call.pathParam("track_id")).put("metrics", metrics);
-    return context.writer().write(call, PUBLISH_METRICS, data);
+    return context.writer().write(call, PUBLISH_METRICS, new TrackMetrics(call.pathParam("track_id"), metrics));
   }
 
   /** The pipeline has already identified, authenticated and rate-limited the upgrade (SPEC 11a). */

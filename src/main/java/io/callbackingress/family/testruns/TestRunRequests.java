@@ -22,31 +22,9 @@ final class TestRunRequests {
 
   /** A run to store under {@code id}, generated before the write so a spooled run keeps the id its caller got. */
   record Submission(String id, String submissionUuid, String trackSlug, String exerciseSlug, String userHandle,
-                    String status, JsonArray tests, Long durationMs, String output) {
-    JsonObject toArgs() {
-      return new JsonObject().put("id", id).put("submission_uuid", submissionUuid).put("track_slug", trackSlug)
-          .put("exercise_slug", exerciseSlug).put("user_handle", userHandle).put("status", status).put("tests", tests)
-          .put("duration_ms", durationMs).put("output", output);
-    }
+                    String status, JsonArray tests, Long durationMs, String output) {}
 
-    static Submission fromArgs(JsonObject args) {
-      return new Submission(args.getString("id"), args.getString("submission_uuid"), args.getString("track_slug"),
-          args.getString("exercise_slug"), args.getString("user_handle"), args.getString("status"),
-          args.getJsonArray("tests"), args.getLong("duration_ms"), args.getString("output"));
-    }
-  }
-
-  record Update(String id, String status, JsonArray tests, Long durationMs, String output) {
-    JsonObject toArgs() {
-      return new JsonObject().put("id", id).put("status", status).put("tests", tests).put("duration_ms", durationMs)
-          .put("output", output);
-    }
-
-    static Update fromArgs(JsonObject args) {
-      return new Update(args.getString("id"), args.getString("status"), args.getJsonArray("tests"),
-          args.getLong("duration_ms"), args.getString("output"));
-    }
-  }
+  record Update(String id, String status, JsonArray tests, Long durationMs, String output) {}
 
   static Submission submission(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput run = JsonInput.root(body, "test_run", violations);

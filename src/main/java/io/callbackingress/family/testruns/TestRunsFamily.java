@@ -6,6 +6,8 @@ import io.callbackingress.http.Replies;
 import io.callbackingress.http.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.family.testruns.TestRunRequests.Submission;
+import io.callbackingress.family.testruns.TestRunRequests.Update;
 import io.callbackingress.store.InsertOperation;
 import io.callbackingress.store.WriteOperation;
 import io.callbackingress.validation.Uuids;
@@ -18,26 +20,23 @@ import java.util.UUID;
 /** SPEC 3.2: test runner results. */
 public final class TestRunsFamily implements EndpointFamily {
 
-  static final WriteOperation CREATE = new InsertOperation("test_run.create", TestRunStore.INSERT,
-      args -> TestRunStore.row(TestRunRequests.Submission.fromArgs(args)),
-      (args, context) -> context.emit("test_run.created", new JsonObject().put("id", args.getString("id"))
-          .put("status", args.getString("status")).put("submission_uuid", args.getString("submission_uuid"))
-          .put("track_slug", args.getString("track_slug")).put("exercise_slug", args.getString("exercise_slug"))),
-      args -> created(args.getString("id")));
+  static final WriteOperation<Submission> CREATE = new InsertOperation<>("test_run.create", Submission.class,
+      TestRunStore.INSERT, TestRunStore::row,
+      (run, context) -> context.emit("test_run.created", new JsonObject().put("id", run.id()).put("status", run.status())
+          .put("submission_uuid", run.submissionUuid()).put("track_slug", run.trackSlug())
+          .put("exercise_slug", run.exerciseSlug())),
+      run -> created(run.id()));
 
-  static final WriteOperation UPDATE = WriteOperation.of("test_run.update",
-      (sql, args, context) -> {
-        TestRunRequests.Update update = TestRunRequests.Update.fromArgs(args);
-        return TestRunStore.update(sql, UUID.fromString(update.id()), update).map(updated -> {
-          if (updated == null) {
-            return Replies.notFound();
-          }
-          if (updated.changed()) {
-            context.emit("test_run.updated", new JsonObject().put("id", update.id()).put("status", updated.status()));
-          }
-          return Replies.idAndStatus("id", update.id(), updated.status());
-        });
-      });
+  static final WriteOperation<Update> UPDATE = WriteOperation.of("test_run.update", Update.class,
+      (sql, update, context) -> TestRunStore.update(sql, UUID.fromString(update.id()), update).map(updated -> {
+        if (updated == null) {
+          return Replies.notFound();
+        }
+        if (updated.changed()) {
+          context.emit("test_run.updated", new JsonObject().put("id", update.id()).put("status", updated.status()));
+        }
+        return Replies.idAndStatus("id", update.id(), updated.status());
+      }));
 
   @Override
   public String name() {
@@ -45,7 +44,7 @@ public final class TestRunsFamily implements EndpointFamily {
   }
 
   @Override
-  public List<WriteOperation> operations() {
+  public List<WriteOperation<?>> operations() {
     return List.of(CREATE, UPDATE);
   }
 
@@ -55,13 +54,13 @@ public final class TestRunsFamily implements EndpointFamily {
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/test_runs"),
             (body, violations) -> TestRunRequests.submission(body, violations, maxOutputBytes),
-            (call, run) -> context.writer().write(call, CREATE, run.toArgs())),
+            (call, run) -> context.writer().write(call, CREATE, run)),
         Endpoint.get(context.spiPath("/test_runs/:id"), call -> find(context, call)),
         Endpoint.json(HttpMethod.PATCH, context.spiPath("/test_runs/:id"),
             (call, body, violations) -> TestRunRequests.update(call.pathParam("id"), body, violations, maxOutputBytes),
             (call, update) -> Uuids.parse(update.id()) == null
                 ? Future.succeededFuture(Replies.notFound())
-                : context.writer().write(call, UPDATE, update.toArgs())));
+                : context.writer().write(call, UPDATE, update)));
   }
 
   private static Reply created(String id) {

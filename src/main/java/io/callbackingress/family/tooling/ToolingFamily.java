@@ -1,5 +1,7 @@
 package io.callbackingress.family.tooling;
 
+import io.callbackingress.family.tooling.ToolingJobRequests.Registration;
+import io.callbackingress.family.tooling.ToolingJobRequests.Update;
 import io.callbackingress.http.Call;
 import io.callbackingress.http.Endpoint;
 import io.callbackingress.http.Replies;
@@ -17,24 +19,18 @@ import java.util.Objects;
 /** SPEC 3.1: jobs registered before dispatch, then patched by the worker's callback. */
 public final class ToolingFamily implements EndpointFamily {
 
-  static final WriteOperation REGISTER = WriteOperation.of("tooling_job.register",
-      (sql, args, context) -> {
-        ToolingJobRequests.Registration job = ToolingJobRequests.Registration.fromArgs(args);
-        return ToolingJobStore.register(sql, job).map(created -> {
-          if (!created) {
-            return Replies.conflict("Job already exists");
-          }
-          context.emit("tooling_job.created", new JsonObject().put("id", job.id()).put("kind", job.kind()).put("status", "pending"));
-          return registered(job.id());
-        });
-      },
-      args -> registered(args.getString("id")));
+  static final WriteOperation<Registration> REGISTER = WriteOperation.of("tooling_job.register", Registration.class,
+      (sql, job, context) -> ToolingJobStore.register(sql, job).map(created -> {
+        if (!created) {
+          return Replies.conflict("Job already exists");
+        }
+        context.emit("tooling_job.created", new JsonObject().put("id", job.id()).put("kind", job.kind()).put("status", "pending"));
+        return registered(job.id());
+      }),
+      job -> registered(job.id()));
 
-  static final WriteOperation UPDATE = WriteOperation.of("tooling_job.update",
-      (sql, args, context) -> {
-        ToolingJobRequests.Update update = ToolingJobRequests.Update.fromArgs(args);
-        return ToolingJobStore.update(sql, update).map(outcome -> answer(update, outcome, context));
-      });
+  static final WriteOperation<Update> UPDATE = WriteOperation.of("tooling_job.update", Update.class,
+      (sql, update, context) -> ToolingJobStore.update(sql, update).map(outcome -> answer(update, outcome, context)));
 
   @Override
   public String name() {
@@ -42,7 +38,7 @@ public final class ToolingFamily implements EndpointFamily {
   }
 
   @Override
-  public List<WriteOperation> operations() {
+  public List<WriteOperation<?>> operations() {
     return List.of(REGISTER, UPDATE);
   }
 
@@ -51,11 +47,11 @@ public final class ToolingFamily implements EndpointFamily {
     int maxOutputBytes = context.config().limits().maxOutputBytes();
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/tooling_jobs"), ToolingJobRequests::registration,
-            (call, job) -> context.writer().write(call, REGISTER, job.toArgs())),
+            (call, job) -> context.writer().write(call, REGISTER, job)),
         Endpoint.get(context.spiPath("/tooling_jobs/:id"), call -> find(context, call)),
         Endpoint.json(HttpMethod.PATCH, context.spiPath("/tooling_jobs/:id"),
             (call, body, violations) -> ToolingJobRequests.update(call.pathParam("id"), body, violations, maxOutputBytes),
-            (call, update) -> context.writer().write(call, UPDATE, update.toArgs())));
+            (call, update) -> context.writer().write(call, UPDATE, update)));
   }
 
   private static Future<Reply> find(FamilyContext context, Call call) {

@@ -7,7 +7,6 @@ import io.callbackingress.validation.TextRule;
 import io.callbackingress.validation.Violations;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
-import java.util.UUID;
 
 /** The two request bodies of the tooling family (SPEC 3.1), validated. */
 final class ToolingJobRequests {
@@ -19,28 +18,10 @@ final class ToolingJobRequests {
 
   private ToolingJobRequests() {}
 
-  record Registration(String id, String kind, String submissionUuid, JsonObject metadata) {
-    JsonObject toArgs() {
-      return new JsonObject().put("id", id).put("kind", kind).put("submission_uuid", submissionUuid).put("metadata", metadata);
-    }
-
-    static Registration fromArgs(JsonObject args) {
-      return new Registration(args.getString("id"), args.getString("kind"), args.getString("submission_uuid"),
-          args.getJsonObject("metadata"));
-    }
-  }
+  record Registration(String id, String kind, String submissionUuid, JsonObject metadata) {}
 
   /** {@code output} is already sanitized: what is compared and stored is the redacted text. */
-  record Update(String id, String status, String output, JsonObject metadata) {
-    JsonObject toArgs() {
-      return new JsonObject().put("id", id).put("status", status).put("output", output).put("metadata", metadata);
-    }
-
-    static Update fromArgs(JsonObject args) {
-      return new Update(args.getString("id"), args.getString("status"), args.getString("output"),
-          args.getJsonObject("metadata"));
-    }
-  }
+  record Update(String id, String status, String output, JsonObject metadata) {}
 
   static Registration registration(JsonObject body, Violations violations) {
     JsonInput job = JsonInput.root(body, "tooling_job", violations);

@@ -1,5 +1,7 @@
 package io.callbackingress.family.video;
 
+import io.callbackingress.family.video.VideoRequests.Callback;
+import io.callbackingress.family.video.VideoRequests.Registration;
 import io.callbackingress.http.Call;
 import io.callbackingress.http.Endpoint;
 import io.callbackingress.http.Replies;
@@ -26,18 +28,15 @@ public final class VideoProductionFamily implements EndpointFamily {
   private static final JsonObject OK = new JsonObject().put("status", "ok");
   private static final JsonObject STALE = new JsonObject().put("status", "stale");
 
-  static final WriteOperation REGISTER = WriteOperation.of("video_node.register", (sql, args, context) -> {
-    VideoRequests.Registration node = VideoRequests.Registration.fromArgs(args);
-    return VideoNodeStore.register(sql, node).map(inserted -> {
-      context.emit("video_node.registered", node.toArgs());
-      return new Reply(inserted ? 201 : 200, new JsonObject().put("node_uuid", node.nodeUuid()).put("status", "in_progress"));
-    });
-  });
+  static final WriteOperation<Registration> REGISTER = WriteOperation.of("video_node.register", Registration.class,
+      (sql, node, context) -> VideoNodeStore.register(sql, node).map(inserted -> {
+        context.emit("video_node.registered", new JsonObject().put("node_uuid", node.nodeUuid())
+            .put("executor_type", node.executorType()).put("process_uuid", node.processUuid()));
+        return new Reply(inserted ? 201 : 200, new JsonObject().put("node_uuid", node.nodeUuid()).put("status", "in_progress"));
+      }));
 
-  static final WriteOperation COMPLETE = WriteOperation.of("video_node.complete", (sql, args, context) -> {
-    VideoRequests.Callback callback = VideoRequests.Callback.fromArgs(args);
-    return VideoNodeStore.complete(sql, callback).map(completion -> answer(callback, completion, context));
-  });
+  static final WriteOperation<Callback> COMPLETE = WriteOperation.of("video_node.complete", Callback.class,
+      (sql, callback, context) -> VideoNodeStore.complete(sql, callback).map(completion -> answer(callback, completion, context)));
 
   @Override
   public String name() {
@@ -45,7 +44,7 @@ public final class VideoProductionFamily implements EndpointFamily {
   }
 
   @Override
-  public List<WriteOperation> operations() {
+  public List<WriteOperation<?>> operations() {
     return List.of(REGISTER, COMPLETE);
   }
 
@@ -54,11 +53,11 @@ public final class VideoProductionFamily implements EndpointFamily {
     int maxOutputBytes = context.config().limits().maxOutputBytes();
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/video_production/nodes"), VideoRequests::registration,
-            (call, node) -> context.writer().write(call, REGISTER, node.toArgs())),
+            (call, node) -> context.writer().write(call, REGISTER, node)),
         Endpoint.get(context.spiPath("/video_production/nodes/:node_uuid"), call -> find(context, call)),
         Endpoint.json(HttpMethod.POST, context.spiPath("/video_production/executor_callback"),
             (body, violations) -> VideoRequests.callback(body, violations, maxOutputBytes),
-            (call, callback) -> context.writer().write(call, COMPLETE, callback.toArgs())));
+            (call, callback) -> context.writer().write(call, COMPLETE, callback)));
   }
 
   private static Future<Reply> find(FamilyContext context, Call call) {

@@ -13,31 +13,13 @@ final class VideoRequests {
 
   private VideoRequests() {}
 
-  record Registration(String nodeUuid, String executorType, String processUuid) {
-    JsonObject toArgs() {
-      return new JsonObject().put("node_uuid", nodeUuid).put("executor_type", executorType).put("process_uuid", processUuid);
-    }
-
-    static Registration fromArgs(JsonObject args) {
-      return new Registration(args.getString("node_uuid"), args.getString("executor_type"), args.getString("process_uuid"));
-    }
-  }
+  record Registration(String nodeUuid, String executorType, String processUuid) {}
 
   /** Exactly one of {@code result} and {@code error}; {@code error} is already sanitized. */
   record Callback(String nodeUuid, String executorType, String processUuid, JsonObject result, String error,
                   String errorType) {
     boolean succeeded() {
       return result != null;
-    }
-
-    JsonObject toArgs() {
-      return new JsonObject().put("node_uuid", nodeUuid).put("executor_type", executorType)
-          .put("process_uuid", processUuid).put("result", result).put("error", error).put("error_type", errorType);
-    }
-
-    static Callback fromArgs(JsonObject args) {
-      return new Callback(args.getString("node_uuid"), args.getString("executor_type"), args.getString("process_uuid"),
-          args.getJsonObject("result"), args.getString("error"), args.getString("error_type"));
     }
   }
 

@@ -46,24 +46,26 @@ public final class WebhooksFamily implements EndpointFamily {
       VALUES ($1, $2, $3, $4, $5, $6)
       ON CONFLICT (source, delivery_id) DO NOTHING
       RETURNING id""";
-  /** Stores one delivery byte for byte; the raw body travels base64-encoded in the write's arguments. */
-  static final WriteOperation STORE = WriteOperation.of("webhook.store",
-      (sql, args, context) -> sql.preparedQuery(INSERT)
-          .execute(Tuple.of(UUID.fromString(args.getString("id")), args.getString("source"), args.getString("event_type"),
-              args.getString("delivery_id"), args.getString("content_type"), Buffer.buffer(args.getBinary("body"))))
+  /** A delivery to store byte for byte (spooled with its body base64-encoded). */
+  record Received(String id, String source, String eventType, String deliveryId, String contentType, byte[] body) {}
+
+  static final WriteOperation<Received> STORE = WriteOperation.of("webhook.store", Received.class,
+      (sql, received, context) -> sql.preparedQuery(INSERT)
+          .execute(Tuple.of(UUID.fromString(received.id()), received.source(), received.eventType(),
+              received.deliveryId(), received.contentType(), Buffer.buffer(received.body())))
           .map(rows -> {
             if (rows.rowCount() == 0) {
               // Stored before the idempotency key expired: still a repeat.
               return duplicate();
             }
             context.emit("webhook.received", new JsonObject()
-                .put("id", args.getString("id"))
-                .put("source", args.getString("source"))
-                .put("event_type", args.getString("event_type"))
-                .put("delivery_id", args.getString("delivery_id")));
-            return accepted(args.getString("id"));
+                .put("id", received.id())
+                .put("source", received.source())
+                .put("event_type", received.eventType())
+                .put("delivery_id", received.deliveryId()));
+            return accepted(received.id());
           }),
-      args -> accepted(args.getString("id")));
+      received -> accepted(received.id()));
 
   private static final Set<String> MEDIA_TYPES = Set.of(WebhookSource.JSON, WebhookSource.FORM);
 
@@ -73,7 +75,7 @@ public final class WebhooksFamily implements EndpointFamily {
   }
 
   @Override
-  public List<WriteOperation> operations() {
+  public List<WriteOperation<?>> operations() {
     return List.of(STORE);
   }
 
@@ -164,15 +166,10 @@ public final class WebhooksFamily implements EndpointFamily {
       }
       WebhookSource.Delivery delivery = source.delivery(call, payload(call));
       call.idempotencyKey(new IdempotencyKey("webhook:" + source.name(), delivery.deliveryId(), ""));
-      JsonObject delivered = new JsonObject()
-          .put("id", TimeOrderedIds.next().toString())
-          .put("source", source.name())
-          .put("event_type", delivery.eventType())
-          .put("delivery_id", delivery.deliveryId())
-          .put("content_type", call.header(HttpHeaders.CONTENT_TYPE))
-          .put("body", call.body().getBytes());
+      Received received = new Received(TimeOrderedIds.next().toString(), source.name(), delivery.eventType(),
+          delivery.deliveryId(), call.header(HttpHeaders.CONTENT_TYPE), call.body().getBytes());
       return context.writer()
-          .write(call, STORE, delivered)
+          .write(call, STORE, received)
           .map(reply -> reply.replayed() ? duplicate() : reply);
     }
 
