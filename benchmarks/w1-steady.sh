@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # W1 in steady state, apart from JIT warm-up: one ingress jar, a long warm-up, one measured round.
 #
-#   PEERS=<copy of ../shared/peers> [WARM=25s] [PROFILE=1] benchmarks/w1-steady.sh <jar> <label> [duration]
+#   PEERS=<copy of ../shared/peers> [WARM=25s] [PROFILE=1] [W1_JAVA_OPTS=...] benchmarks/w1-steady.sh <jar> <label> [duration]
 #
 # Needs what w1-compare.sh sets up (peers/setup-db.sh: role peer_bench on the local Postgres) and
 # the local Redis. Prints req/s, server and Postgres CPU per request, Redis CPU, and leaves in
@@ -23,7 +23,7 @@ cat >"$work/conf.json" <<JSON
   "spool": {"dir":"$work/spool"} }
 JSON
 ( cd "$work" && INGRESS_INTERNAL_AUTH_TOKENS=w1-token-0123456789abcdef0123456789abcdef W1_PG_PASSWORD=peer_bench \
-    exec java -XX:FlightRecorderOptions:stackdepth=256 -jar "$jar" -conf "$work/conf.json" >"$work/server.log" 2>&1 ) &
+    exec java ${W1_JAVA_OPTS:-} -XX:FlightRecorderOptions:stackdepth=256 -jar "$jar" -conf "$work/conf.json" >"$work/server.log" 2>&1 ) &
 pid=$!
 for _ in $(seq 1 90); do [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/health/ready)" = 200 ] && break; sleep 1; done
 
