@@ -23,6 +23,7 @@ import io.callbackingress.spi.MetricsCollector;
 import io.callbackingress.spi.Plugins;
 import io.callbackingress.store.BatchWriter;
 import io.callbackingress.metrics.CircuitGauge;
+import io.callbackingress.metrics.EventLoopLag;
 import io.callbackingress.spi.RetryPolicy;
 import io.callbackingress.spool.Spool;
 import io.callbackingress.spool.SpoolStats;
@@ -37,6 +38,7 @@ import io.callbackingress.store.RedisConnector;
 import io.callbackingress.store.WriteBudget;
 import io.callbackingress.store.Writer;
 import io.callbackingress.tls.TlsListener;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
@@ -62,6 +64,11 @@ import org.slf4j.LoggerFactory;
 public final class Ingress {
 
   private static final Logger log = LoggerFactory.getLogger(Ingress.class);
+  /**
+   * How often readiness is re-checked for {@code ingress_ready} (one SELECT 1 and one PING): a
+   * third of Prometheus's default 15 s scrape, so a scrape never sees a verdict older than 5 s.
+   */
+  private static final long READINESS_REFRESH_MS = 5_000;
 
   private final IngressConfig config;
   private final Vertx vertx;
@@ -79,13 +86,16 @@ public final class Ingress {
   private final Spool spool;
   private final PostgresCircuit circuit;
   private final RetryPolicy retryPolicy;
+  private final MeterRegistry registry;
   private final EventAudience audience = new EventAudience();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
+  private long readinessRefresh = -1;
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
                   Pipeline pipeline, OperationsEndpoints operations, Readiness readiness, Pool reads,
                   Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators,
-                  Map<String, String> env, TlsListener tls, Spool spool, RetryPolicy retryPolicy) {
+                  Map<String, String> env, TlsListener tls, Spool spool, RetryPolicy retryPolicy,
+                  MeterRegistry registry) {
     this.config = config;
     this.vertx = vertx;
     this.metrics = metrics;
@@ -101,6 +111,7 @@ public final class Ingress {
     this.tls = tls;
     this.spool = spool;
     this.retryPolicy = retryPolicy;
+    this.registry = registry;
     this.circuit = new PostgresCircuit(vertx, Math.max(MIN_CIRCUIT_RESET_MS, config.retry().baseMs()));
     CircuitGauge.register(metrics, "postgres", circuit.breaker());
     metrics.gauge("ingress.spool.depth", null, null, () -> spool.stats().depth());
@@ -159,10 +170,11 @@ public final class Ingress {
     BodyReader bodies = new BodyReader(vertx, config.http().maxBodyBytes(), config.http().bodyTimeoutSeconds() * 1000L,
         config.limits().maxBufferedBodyBytes());
     metrics.gauge("ingress.body.buffered.bytes", null, null, bodies::bufferedBytes);
+    metrics.gauge("ingress.ready", null, null, () -> readiness.up() ? 1 : 0);
     Pipeline pipeline = new Pipeline(bodies, limiter, new InFlightKeys(),
         new WriteBudget(config.limits().maxInFlightWrites()), clientAddresses, metrics, audit);
     return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,
-        families, authenticators, Map.copyOf(env), tls, spool, retryPolicy);
+        families, authenticators, Map.copyOf(env), tls, spool, retryPolicy, registry);
   }
 
   /** Deploys the server verticles; completes when every listener is bound. */
@@ -179,12 +191,15 @@ public final class Ingress {
     Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit,
         new BatchCommitter(new EventOutbox(vertx.eventBus(), audience), metrics, config.idempotencyTtlSeconds()), operations(),
         retryPolicy, config.retry(), config.postgres().batch().maxRows()));
-    return Future.all(main, management, replayer).onSuccess(v -> {
+    Future<String> lag = vertx.deployVerticle(() -> new EventLoopLag(registry), new DeploymentOptions().setInstances(instances));
+    return Future.all(main, management, replayer, lag).onSuccess(v -> {
       deployments.add(main.result());
       if (management.result() != null) {
         deployments.add(management.result());
       }
       deployments.add(replayer.result());
+      deployments.add(lag.result());
+      readinessRefresh = readiness.refreshEvery(vertx, READINESS_REFRESH_MS);
     }).onSuccess(v -> log.info(
         "callback-ingress listening on {}:{}{} with {} event loops; families {}",
         config.http().host(), config.http().port(), tls == null ? "" : " and TLS " + config.tls().port(),
@@ -202,6 +217,7 @@ public final class Ingress {
    */
   public Future<Void> stop() {
     readiness.drain();
+    vertx.cancelTimer(readinessRefresh);
     return Future.join(deployments.stream().map(vertx::undeploy).toList())
         .eventually(spool::close)
         .eventually(vertx::close)

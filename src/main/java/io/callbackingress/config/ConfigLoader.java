@@ -15,6 +15,8 @@ import java.util.Map;
  */
 public final class ConfigLoader {
 
+  private static final String SCHEMA_KEY = "$schema";
+
   private ConfigLoader() {}
 
   public static IngressConfig load(String[] args, Map<String, String> env) {
@@ -29,7 +31,19 @@ public final class ConfigLoader {
     } catch (DecodeException e) {
       throw new ConfigException("file", file + " is not a JSON object: " + firstLine(e.getMessage()));
     }
-    return IngressConfig.read(ConfigNode.root(json, env));
+    return IngressConfig.read(ConfigNode.root(withoutSchemaReference(json), env));
+  }
+
+  /**
+   * {@code "$schema"} points editors at {@code conf/config.schema.json} for completion and checks;
+   * it is no setting, so it is taken out before the keys are read (and cannot be overridden).
+   */
+  private static JsonObject withoutSchemaReference(JsonObject json) {
+    Object reference = json.remove(SCHEMA_KEY);
+    if (reference != null && !(reference instanceof String)) {
+      throw new ConfigException(SCHEMA_KEY, "expected a string: the location of the configuration's JSON Schema");
+    }
+    return json;
   }
 
   static String configPath(String[] args, Map<String, String> env) {

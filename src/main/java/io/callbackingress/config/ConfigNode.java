@@ -40,7 +40,7 @@ public final class ConfigNode {
   }
 
   public ConfigNode child(String key) {
-    Object value = typed(key, raw(key), JsonObject.class);
+    Object value = value(key, JsonObject.class, false);
     if (value == null) {
       return new ConfigNode(keyPath(key), new JsonObject(), env);
     }
@@ -52,7 +52,7 @@ public final class ConfigNode {
 
   /** Null when the key is absent or null: for optional sections such as {@code management.basicAuth}. */
   public ConfigNode optionalChild(String key) {
-    Object value = typed(key, raw(key), JsonObject.class);
+    Object value = value(key, JsonObject.class, true);
     return value == null ? null : child(key);
   }
 
@@ -68,8 +68,9 @@ public final class ConfigNode {
     return names;
   }
 
+  /** A null fallback makes the key nullable, as {@code tls.certPath}; otherwise null is refused. */
   public String string(String key, String fallback) {
-    Object value = typed(key, raw(key), String.class);
+    Object value = value(key, String.class, fallback == null);
     if (value == null) {
       return fallback;
     }
@@ -96,7 +97,7 @@ public final class ConfigNode {
   }
 
   public boolean bool(String key, boolean fallback) {
-    Object value = typed(key, raw(key), Boolean.class);
+    Object value = value(key, Boolean.class, false);
     if (value == null) {
       return fallback;
     }
@@ -107,29 +108,24 @@ public final class ConfigNode {
   }
 
   public int integer(String key, int fallback, int min, int max) {
-    Integer value = optionalInteger(key, min, max);
-    return value == null ? fallback : value;
+    Long value = whole(key, min, max, false);
+    return value == null ? fallback : value.intValue();
   }
 
   public Integer optionalInteger(String key, int min, int max) {
-    Object value = typed(key, raw(key), Number.class);
-    if (value == null) {
-      return null;
-    }
-    if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
-      throw new ConfigException(keyPath(key), "expected an integer, got " + describe(value));
-    }
-    long v = n.longValue();
-    if (v < min || v > max) {
-      throw new ConfigException(keyPath(key), "must be between " + min + " and " + max + ", got " + v);
-    }
-    return (int) v;
+    Long value = whole(key, min, max, true);
+    return value == null ? null : value.intValue();
   }
 
   public long longInteger(String key, long fallback, long min, long max) {
-    Object value = typed(key, raw(key), Number.class);
+    Long value = whole(key, min, max, false);
+    return value == null ? fallback : value;
+  }
+
+  private Long whole(String key, long min, long max, boolean nullable) {
+    Object value = value(key, Number.class, nullable);
     if (value == null) {
-      return fallback;
+      return null;
     }
     if (!(value instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue())) {
       throw new ConfigException(keyPath(key), "expected an integer, got " + describe(value));
@@ -142,7 +138,7 @@ public final class ConfigNode {
   }
 
   public double number(String key, double fallback, double min, double max) {
-    Object value = typed(key, raw(key), Number.class);
+    Object value = value(key, Number.class, false);
     if (value == null) {
       return fallback;
     }
@@ -157,7 +153,7 @@ public final class ConfigNode {
   }
 
   public List<String> strings(String key, List<String> fallback) {
-    Object value = typed(key, raw(key), JsonArray.class);
+    Object value = value(key, JsonArray.class, false);
     if (value == null) {
       return fallback;
     }
@@ -181,6 +177,20 @@ public final class ConfigNode {
         throw new ConfigException(keyPath(key), "unknown key");
       }
     }
+  }
+
+  /**
+   * The typed value of a key, null when it is absent. A key set to null ({@code "port": null} or
+   * {@code INGRESS_HTTP_PORT=null}) is refused unless it may be null: for a key with a default that
+   * is a value, null is a wrong type (SPEC 11), as {@code conf/config.schema.json} says too.
+   */
+  private Object value(String key, Class<?> expected, boolean nullable) {
+    Object raw = raw(key);
+    Object value = typed(key, raw, expected);
+    if (value == null && !nullable && (raw instanceof Override || json.containsKey(key))) {
+      throw new ConfigException(keyPath(key), "may not be null; leave the key out for its default");
+    }
+    return value;
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.callbackingress.ops;
 
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -16,6 +17,8 @@ public final class Readiness {
 
   private final List<HealthCheck> checks;
   private volatile boolean draining;
+  /** The latest report's verdict, for the {@code ingress_ready} gauge. */
+  private volatile boolean up;
 
   public Readiness(List<HealthCheck> checks) {
     this.checks = List.copyOf(checks);
@@ -24,6 +27,20 @@ public final class Readiness {
   /** SIGTERM's first step: the load balancer stops sending before the listener stops accepting. */
   public void drain() {
     draining = true;
+    up = false;
+  }
+
+  /** The verdict of the latest report: what {@code ingress_ready} exports. */
+  public boolean up() {
+    return up;
+  }
+
+  /**
+   * Reports now and every {@code periodMs} after, so {@link #up()} stays current when no load
+   * balancer asks; returns the timer, for the caller to cancel.
+   */
+  public long refreshEvery(Vertx vertx, long periodMs) {
+    return vertx.setPeriodic(0, periodMs, id -> report());
   }
 
   public Future<JsonObject> report() {
@@ -35,13 +52,14 @@ public final class Readiness {
         .toList();
     return Future.all(probes).map(all -> {
       JsonArray results = new JsonArray();
-      boolean up = !draining;
+      boolean ready = !draining;
       for (int i = 0; i < checks.size(); i++) {
         boolean checkUp = probes.get(i).result();
-        up &= checkUp;
+        ready &= checkUp;
         results.add(new JsonObject().put("id", checks.get(i).id()).put("status", checkUp ? "UP" : "DOWN"));
       }
-      return new JsonObject().put("status", up ? "UP" : "DOWN").put("checks", results);
+      up = ready;
+      return new JsonObject().put("status", ready ? "UP" : "DOWN").put("checks", results);
     });
   }
 }

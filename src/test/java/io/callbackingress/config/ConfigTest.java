@@ -35,7 +35,7 @@ class ConfigTest {
   }
 
   /** SPEC 11's reference shape, every key with its default, as printed there (one source name filled in). */
-  private static final String SPEC_REFERENCE = """
+  static final String SPEC_REFERENCE = """
       {
         "http": { "host": "0.0.0.0", "port": 8080, "instances": 0, "maxBodyBytes": 1048576,
                   "idleTimeoutSeconds": 60, "trustedProxies": [], "proxyProtocol": false },
@@ -99,6 +99,11 @@ class ConfigTest {
     assertEquals("config: rateLimit.enabled: expected true or false, got 1", refusal("{\"rateLimit\":{\"enabled\":1}}", Map.of()));
     assertEquals("config: http.trustedProxies: expected an array of strings, got \"10.0.0.0/8\"",
         refusal("{\"http\":{\"trustedProxies\":\"10.0.0.0/8\"}}", Map.of()));
+    assertEquals("config: http.port: may not be null; leave the key out for its default",
+        refusal("{\"http\":{\"port\":null}}", Map.of()));
+    assertEquals("config: http.port: may not be null; leave the key out for its default",
+        refusal("{}", Map.of("INGRESS_HTTP_PORT", "null")));
+    assertEquals(null, read("{\"management\":{\"port\":null}}", Map.of()).management().port(), "a key whose default is null may be null");
   }
 
   @Test
