@@ -5,8 +5,9 @@
 # appends one table to benchmarks/RESULTS.md. Everything it starts is stopped and the database
 # dropped on exit.
 #
-#   scripts/bench.sh                                   # 10 s per workload, 32 connections
+#   scripts/bench.sh                                   # 10 s per workload, 32 connections (W1 also at 256)
 #   BENCH_SECONDS=5 BENCH_CONNECTIONS=16 scripts/bench.sh
+#   BENCH_WARMUP=30 scripts/bench.sh                   # seconds of unrecorded W1 before the first round (15)
 #   BENCH_JFR=0 scripts/bench.sh                       # skip the extra W1 run under JFR (default on)
 #   BENCH_GATLING=1 scripts/bench.sh                   # + the Gatling simulations (benchmarks/gatling)
 #
@@ -19,6 +20,8 @@ root=$(pwd)
 
 seconds=${BENCH_SECONDS:-10}
 connections=${BENCH_CONNECTIONS:-32}
+many_connections=${BENCH_MANY_CONNECTIONS:-256}
+warmup=${BENCH_WARMUP:-15}
 threads=${BENCH_THREADS:-2}
 jobs=${BENCH_JOBS:-256}
 jfr=${BENCH_JFR:-1}
@@ -99,6 +102,7 @@ start_ingress() {
 }
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$pid/stat"; }
+postgres_ticks() { local t=0 p; for p in $(pgrep -u postgres postgres); do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat" 2>/dev/null || echo 0))); done; echo "$t"; }
 # acked <method> <endpoint template>: the server's 2xx count so far for that route.
 acked() {
   curl -fsS "$base/metrics" | awk -v m="method=\"$1\"" -v e="endpoint=\"$2\"" \
@@ -108,25 +112,26 @@ acked() {
 rows=()
 commands=()
 gatling_notes=()
-# run_wrk <label> <lua> <method> <endpoint> <stored-count SQL>
+# run_wrk <label> <lua> <method> <endpoint> <stored-count SQL> [connections]
 run_wrk() {
   local label=$1 lua=$2 method=$3 endpoint=$4 count_sql=$5
-  local cmd="wrk -t$threads -c$connections -d${seconds}s --latency -s benchmarks/wrk/$lua $base"
-  local before_rows before_ack before_cpu out line
-  before_rows=$(sql "$count_sql"); before_ack=$(acked "$method" "$endpoint"); before_cpu=$(cpu_ticks)
+  local cmd="wrk -t$threads -c${6:-$connections} -d${seconds}s --latency -s benchmarks/wrk/$lua $base"
+  local before_rows before_ack before_cpu before_pg out line
+  before_rows=$(sql "$count_sql"); before_ack=$(acked "$method" "$endpoint"); before_cpu=$(cpu_ticks); before_pg=$(postgres_ticks)
   log "$label: $cmd"
   out=$($cmd)
   echo "$out" >"$work/wrk-$label.txt"
   sleep 1 # requests in flight when wrk's timer stopped finish (and are counted) here
-  local cpu=$(( $(cpu_ticks) - before_cpu ))
+  local cpu=$(( $(cpu_ticks) - before_cpu )) pg=$(( $(postgres_ticks) - before_pg ))
   local ack=$(( $(acked "$method" "$endpoint") - before_ack ))
-  local ms_per_req=$(awk -v t="$cpu" -v n="$ack" 'BEGIN { printf "%.2f", (n > 0 ? t * 10 / n : 0) }')
+  local ms_per_req=$(awk -v t="$cpu" -v n="$ack" 'BEGIN { printf "%.3f", (n > 0 ? t * 10 / n : 0) }')
+  local pg_ms_per_req=$(awk -v t="$pg" -v n="$ack" 'BEGIN { printf "%.3f", (n > 0 ? t * 10 / n : 0) }')
   local stored=$(( $(sql "$count_sql") - before_rows ))
   line=$(echo "$out" | grep '^BENCH ')
   val() { echo "$line" | tr ' ' '\n' | awk -F= -v k="$1" '$1 == k { print $2 }'; }
   local ok="n/a"
   if [ "$count_sql" != "SELECT 0" ]; then [ "$ack" -eq "$stored" ] && ok=yes || ok=NO; fi
-  rows+=("| $label | $(val rps) | $(val p50_ms) | $(val p99_ms) | $(val p999_ms) | $(val non2xx) | $(val socket_errors) | $(awk -v t="$cpu" 'BEGIN { printf "%.1f", t / 100 }') | $ms_per_req | $ack | $stored | $ok |")
+  rows+=("| $label | $(val rps) | $(val p50_ms) | $(val p99_ms) | $(val p999_ms) | $(val non2xx) | $(val socket_errors) | $(awk -v t="$cpu" 'BEGIN { printf "%.1f", t / 100 }') | $ms_per_req | $pg_ms_per_req | $ack | $stored | $ok |")
   commands+=("$label: \`$cmd\`")
   log "${rows[-1]}"
 }
@@ -156,11 +161,13 @@ pid_on=$pid base_on=$base
 use() { if [ "$1" = on ]; then pid=$pid_on base=$base_on; else pid=$pid_off base=$base_off; fi; }
 # Warm-up, not recorded: JIT and connection pools, so the first workload is not the cold one.
 wrk -t$threads -c$connections -d3s -s benchmarks/wrk/ceiling.lua "$base" >/dev/null
-wrk -t$threads -c$connections -d3s -s benchmarks/wrk/w1_test_runs.lua "$base" >/dev/null
+wrk -t$threads -c$connections -d"${warmup}s" -s benchmarks/wrk/w1_test_runs.lua "$base" >/dev/null
 
 run_wrk ceiling ceiling.lua GET /health/live "SELECT 0"
 
 run_wrk "W1 test_runs (limiter on) #1" w1_test_runs.lua POST /spi/test_runs "SELECT count(*) FROM test_runs"
+run_wrk "W1 test_runs (limiter on), $many_connections connections" w1_test_runs.lua POST /spi/test_runs \
+  "SELECT count(*) FROM test_runs" "$many_connections"
 
 if [ "$jfr" = 1 ]; then
   # A separate W1 run under the profiler: recording costs throughput, so this row is not the one
@@ -188,13 +195,13 @@ if [ "$gatling" = 1 ]; then
     label="Gatling W1 open model, ${half}/s, shareConnections=$share"
     gatling_cmd="mvn -B -f benchmarks/gatling/pom.xml gatling:test -Dbase.url=$base -Dworkloads=w1 -Dgatling.profile=steady -Dgatling.rate=$half -Dgatling.seconds=$seconds -Dgatling.shareConnections=$share"
     log "$label: $gatling_cmd"
-    before_ack=$(acked POST /spi/test_runs); before_rows=$(sql "SELECT count(*) FROM test_runs"); before_cpu=$(cpu_ticks)
+    before_ack=$(acked POST /spi/test_runs); before_rows=$(sql "SELECT count(*) FROM test_runs"); before_cpu=$(cpu_ticks); before_pg=$(postgres_ticks)
     if $gatling_cmd >"$work/gatling-$share.txt" 2>&1; then verdict="assertions held"; else verdict="assertions FAILED (or Gatling did not run)"; fi
     sleep 1
-    cpu=$(( $(cpu_ticks) - before_cpu )); ack=$(( $(acked POST /spi/test_runs) - before_ack )); stored=$(( $(sql "SELECT count(*) FROM test_runs") - before_rows ))
+    cpu=$(( $(cpu_ticks) - before_cpu )); pg=$(( $(postgres_ticks) - before_pg )); ack=$(( $(acked POST /spi/test_runs) - before_ack )); stored=$(( $(sql "SELECT count(*) FROM test_runs") - before_rows ))
     # Gatling's "Global Information" block: "> <name> | total | OK | KO".
     stat() { awk -F'|' -v k="> $1" 'index($0, k) == 1 { gsub(/[ ,]/, "", $2); gsub(/[ ,]/, "", $4); print ($2 == "" ? "?" : $2), ($4 == "-" ? 0 : $4); exit }' "$work/gatling-$share.txt"; }
-    rows+=("| $label | $(stat 'mean throughput' | cut -d' ' -f1) achieved | $(stat 'response time 50th' | cut -d' ' -f1) | $(stat 'response time 99th' | cut -d' ' -f1) | – | $(stat 'request count' | cut -d' ' -f2) KO | – | $(awk -v t="$cpu" 'BEGIN { printf "%.1f", t / 100 }') | $(awk -v t="$cpu" -v n="$ack" 'BEGIN { printf "%.2f", (n > 0 ? t * 10 / n : 0) }') | $ack | $stored | $([ "$ack" -eq "$stored" ] && echo yes || echo NO) |")
+    rows+=("| $label | $(stat 'mean throughput' | cut -d' ' -f1) achieved | $(stat 'response time 50th' | cut -d' ' -f1) | $(stat 'response time 99th' | cut -d' ' -f1) | – | $(stat 'request count' | cut -d' ' -f2) KO | – | $(awk -v t="$cpu" 'BEGIN { printf "%.1f", t / 100 }') | $(awk -v t="$cpu" -v n="$ack" 'BEGIN { printf "%.3f", (n > 0 ? t * 10 / n : 0) }') | $(awk -v t="$pg" -v n="$ack" 'BEGIN { printf "%.3f", (n > 0 ? t * 10 / n : 0) }') | $ack | $stored | $([ "$ack" -eq "$stored" ] && echo yes || echo NO) |")
     gatling_notes+=("$label: $verdict; $(grep -E 'percentile of response time|percentage of failed' "$work/gatling-$share.txt" | tr -s ' ' | paste -sd ';' -)")
     commands+=("$label: \`INGRESS_GITHUB_WEBHOOK_SECRETS=... $gatling_cmd\`")
     log "${rows[-1]}"
@@ -207,7 +214,7 @@ audit_lines=$(grep -c '"request_id"' "$work/ingress-limiter-on.out" || true)
 
 # --- the rate limiter's cost: W1 alternating between the two instances ----------------------------
 use off
-wrk -t$threads -c$connections -d3s -s benchmarks/wrk/w1_test_runs.lua "$base" >/dev/null
+wrk -t$threads -c$connections -d"${warmup}s" -s benchmarks/wrk/w1_test_runs.lua "$base" >/dev/null
 for round in 1 2; do
   use off; run_wrk "W1 test_runs (limiter off) #$round" w1_test_runs.lua POST /spi/test_runs "SELECT count(*) FROM test_runs"
   use on; run_wrk "W1 test_runs (limiter on) #$((round + 1))" w1_test_runs.lua POST /spi/test_runs "SELECT count(*) FROM test_runs"
@@ -235,10 +242,10 @@ table=$work/table.md
   echo
   echo "Machine: $(nproc) cores, $(free -h | awk '/^Mem:/ { print $2 " RAM, " $7 " available" }'), $(java -version 2>&1 | awk 'NR == 1');" \
     "wrk, the ingress, Postgres and Redis share these cores (and other engineers' jobs)."
-  echo "Settings: BENCH_SECONDS=$seconds BENCH_CONNECTIONS=$connections BENCH_THREADS=$threads BENCH_JOBS=$jobs."
+  echo "Settings: BENCH_SECONDS=$seconds BENCH_CONNECTIONS=$connections BENCH_MANY_CONNECTIONS=$many_connections BENCH_WARMUP=$warmup BENCH_THREADS=$threads BENCH_JOBS=$jobs."
   echo
-  echo "| workload | req/s | p50 ms | p99 ms | p99.9 ms | non-2xx | socket errors | ingress CPU s | CPU ms/req | acked (2xx) | stored | equal |"
-  echo "|---|---|---|---|---|---|---|---|---|---|---|---|"
+  echo "| workload | req/s | p50 ms | p99 ms | p99.9 ms | non-2xx | socket errors | ingress CPU s | CPU ms/req | Postgres CPU ms/req | acked (2xx) | stored | equal |"
+  echo "|---|---|---|---|---|---|---|---|---|---|---|---|---|"
   printf '%s\n' "${rows[@]}"
   echo
   echo "Rate limiter: $limiter_cost."
