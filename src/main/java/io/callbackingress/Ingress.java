@@ -249,11 +249,7 @@ public final class Ingress {
   }
 
   /** What one event loop's families share. */
-  public record LoopServices(Writer writer, FamilyContext context) {
-    public BatchWriter batchWriter() {
-      return (BatchWriter) writer;
-    }
-  }
+  public record LoopServices(BatchWriter writer, FamilyContext context) {}
 
   public LoopServices loopServices(Vertx loopVertx) {
     BatchCommitter committer = new BatchCommitter(new EventOutbox(loopVertx.eventBus(), audience), metrics,

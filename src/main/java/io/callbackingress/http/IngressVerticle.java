@@ -60,6 +60,6 @@ public final class IngressVerticle extends VerticleBase {
       ingress.tls().forget(tlsServer);
       closed = Future.all(closed, tlsServer.shutdown(graceMs, TimeUnit.MILLISECONDS)).mapEmpty();
     }
-    return loop == null ? closed : closed.compose(v -> loop.batchWriter().drain());
+    return loop == null ? closed : closed.compose(v -> loop.writer().drain());
   }
 }
