@@ -198,7 +198,8 @@ class RateLimitTest {
     // Capacity 3 at one token a second: a fourth token only if the burst straddled a refill.
     assertTrue(allowed.size() == 3 || allowed.size() == 4, "allowed: " + allowed.size());
     Set<String> remaining = allowed.stream().map(r -> r.header("RateLimit-Remaining")).collect(Collectors.toSet());
-    assertEquals(allowed.size(), remaining.size(), "each allowed request saw its own count: " + remaining);
+    // Each allowed request saw its own count; a token refilled mid-burst is taken from an empty bucket again.
+    assertEquals(Set.of("0", "1", "2"), remaining, "the counts the allowed requests saw");
     refused.forEach(r -> assertEquals("1", r.header("Retry-After")));
     assertTrue(calls > 0 && calls < 60, "requests waiting on one bucket share a Redis call: " + calls + " calls for 60 requests");
   }
