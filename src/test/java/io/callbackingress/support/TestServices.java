@@ -11,6 +11,9 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
 
@@ -26,7 +29,18 @@ public final class TestServices {
   private static final int LAST_REDIS_INDEX = 15;
   private static String postgresAdminUri;
   private static String redisBaseUri;
-  private static int nextRedisIndex = FIRST_REDIS_INDEX;
+  /** How many indexes one JVM rotates through, so that a closing class's servers never share one with the next. */
+  private static final int INDEXES_PER_JVM = 3;
+  /** Leases on indexes live in database 0: several test JVMs on one Redis (two checkouts, say) never share one. */
+  private static final String LEASE = "callback-ingress:tests:redis-index:";
+  private static final String LEASE_TTL_MS = Long.toString(Duration.ofMinutes(15).toMillis());
+  private static final String CLAIM = "local holder = redis.call('GET', KEYS[1]) "
+      + "if holder == false or holder == ARGV[1] then redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 1 end "
+      + "return 0";
+  private static final String RELEASE = "if redis.call('GET', KEYS[1]) == ARGV[1] then redis.call('DEL', KEYS[1]) end return 0";
+  private static final String JVM = UUID.randomUUID().toString();
+  private static final List<Integer> leasedIndexes = new ArrayList<>();
+  private static int turn;
   private static EmbeddedServices embedded;
 
   private TestServices() {}
@@ -66,16 +80,42 @@ public final class TestServices {
   }
 
   /**
-   * A Redis URI on a database index of its own, emptied first. Indexes are handed out in turn from
-   * 1 to 15 — never 0, the default database that benchmarks and local runs use — and wrap around:
-   * there are more test classes than indexes, but surefire runs the classes of this JVM one after
-   * another, so by the time an index comes round again the class that had it has closed its servers.
+   * A Redis URI on a database index of its own, emptied first. Indexes 1 to 15 — never 0, the
+   * default database that benchmarks and local runs use — are leased per JVM (a key in database 0,
+   * renewed on each use, released at exit), so test runs of other checkouts on the same Redis keep
+   * to theirs. This JVM rotates through up to three: surefire runs its classes one after another,
+   * so by the time an index comes round again the class that had it has closed its servers.
    */
   public static synchronized String newRedis() {
-    String uri = redisBase() + "/" + nextRedisIndex;
-    nextRedisIndex = nextRedisIndex == LAST_REDIS_INDEX ? FIRST_REDIS_INDEX : nextRedisIndex + 1;
+    if (leasedIndexes.size() < INDEXES_PER_JVM) {
+      leaseAnotherIndex();
+    }
+    if (leasedIndexes.isEmpty()) {
+      throw new IllegalStateException("every Redis database index from " + FIRST_REDIS_INDEX + " to " + LAST_REDIS_INDEX
+          + " is leased by other test runs (keys " + LEASE + "* in database 0)");
+    }
+    int index = leasedIndexes.get(turn++ % leasedIndexes.size());
+    RedisCommand.send(redisBase(), "EVAL", CLAIM, "1", LEASE + index, JVM, LEASE_TTL_MS);
+    String uri = redisBase() + "/" + index;
     RedisCommand.send(uri, "FLUSHDB");
     return uri;
+  }
+
+  private static void leaseAnotherIndex() {
+    for (int index = FIRST_REDIS_INDEX; index <= LAST_REDIS_INDEX; index++) {
+      if (!leasedIndexes.contains(index)
+          && ":1".equals(RedisCommand.send(redisBase(), "EVAL", CLAIM, "1", LEASE + index, JVM, LEASE_TTL_MS))) {
+        if (leasedIndexes.isEmpty()) {
+          Runtime.getRuntime().addShutdownHook(new Thread(TestServices::releaseIndexes, "release-redis-indexes"));
+        }
+        leasedIndexes.add(index);
+        return;
+      }
+    }
+  }
+
+  private static synchronized void releaseIndexes() {
+    leasedIndexes.forEach(index -> RedisCommand.send(redisBase(), "EVAL", RELEASE, "1", LEASE + index, JVM));
   }
 
   private static String postgresAdmin() {
