@@ -8,23 +8,27 @@ import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.RedisCluster;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * SPEC 5 and 13 on a real three-master Redis Cluster: every caller's bucket lives in the cluster
- * (on the master that owns its key), limits are exact, and nothing falls back to local buckets.
- * A script loaded on one master is unknown to the others, which is what this guards.
+ * SPEC 5 and 13 on a real Redis Cluster of three masters with a replica each: every caller's
+ * bucket lives in the cluster (on the master that owns its key), limits are exact, and nothing
+ * falls back to local buckets. A script loaded on one master is unknown to the others, which is
+ * what this guards; a master that dies costs at most the breaker's fallback window.
  */
 class RateLimitClusterTest {
 
+  private static final JsonObject CONFIG = ProbeBuckets.config(new JsonObject().put("type", "cluster"));
+
   @Test
   void everyCallersBucketIsSharedInTheClusterAndLimitsExactly() {
-    JsonObject config = ProbeBuckets.config(new JsonObject().put("type", "cluster"));
     CapturedLogs.clear();
     try (RedisCluster cluster = RedisCluster.start();
-         IngressServer server = IngressServer.start(TestServices.newDatabase("ratelimit_cluster"), cluster.uri(), config, Map.of())) {
+         IngressServer server = IngressServer.start(TestServices.newDatabase("ratelimit_cluster"), cluster.uri(), CONFIG, Map.of())) {
       Http http = server.http();
       for (int caller = 0; caller < 30; caller++) {
         String client = "198.51.100." + (caller + 1);
@@ -35,6 +39,29 @@ class RateLimitClusterTest {
         assertEquals(1, cluster.holders(RedisRateLimiter.key("probe", client)), "the bucket of " + client + " is in the cluster");
       }
       ProbeBuckets.assertNeverFellBack();
+    }
+  }
+
+  @Test
+  void aKilledMastersReplicaTakesOverAndSharedLimitsResumeWithinTheFallbackWindow() throws IOException {
+    try (RedisCluster cluster = RedisCluster.start();
+         IngressServer server = IngressServer.start(TestServices.newDatabase("ratelimit_cluster_failover"), cluster.uri(), CONFIG, Map.of())) {
+      Http http = server.http();
+      String exhausted = "198.51.100.200";
+      ProbeBuckets.exhaust(http, exhausted);
+
+      String exhaustedKey = RedisRateLimiter.key("probe", exhausted);
+      int shard = cluster.shard(exhaustedKey);
+
+      cluster.killMasterOf(exhaustedKey);
+      Duration fallback = ProbeBuckets.fallbackAfterPromotion(http, key -> cluster.shard(key) == shard, cluster::whole,
+          key -> cluster.holders(key) == 1);
+
+      ProbeBuckets.assertResumedWithinFallbackWindow(fallback);
+      ProbeBuckets.assertStillRefused(http, exhausted);
+      String fresh = "198.51.100.201";
+      ProbeBuckets.exhaust(http, fresh);
+      assertEquals(1, cluster.holders(RedisRateLimiter.key("probe", fresh)), "the bucket of " + fresh + " is in the cluster");
     }
   }
 }
