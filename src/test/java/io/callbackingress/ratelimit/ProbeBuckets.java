@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Http;
+import io.callbackingress.support.RawHttp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,6 +58,24 @@ final class ProbeBuckets {
       responses.add(response);
     }
     return responses;
+  }
+
+  /**
+   * One request each from {@code callers} new callers named after {@code prefix}, each on a new
+   * connection: the server hands connections to its event loops in turn, so every loop's own Redis
+   * connection is used (a keep-alive client would only ever use one). Returns the callers' bucket keys.
+   */
+  static List<String> onEveryEventLoop(int port, String prefix, int callers) throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (int caller = 1; caller <= callers; caller++) {
+      String client = prefix + caller;
+      String answer = RawHttp.exchange(port, "GET /spi/probes/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + client
+          + "\r\nConnection: close\r\n\r\n");
+      assertEquals(200, RawHttp.status(answer), client + ": " + answer);
+      assertEquals(new JsonObject().put("name", "x"), new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)));
+      keys.add(RedisRateLimiter.key("probe", client));
+    }
+    return keys;
   }
 
   /**

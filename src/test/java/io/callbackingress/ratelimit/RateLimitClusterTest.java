@@ -12,6 +12,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,6 +24,8 @@ import org.junit.jupiter.api.Test;
  */
 class RateLimitClusterTest {
 
+  /** vertx-redis-client's default {@code RedisOptions.hashSlotCacheTTL}. */
+  private static final long TOPOLOGY_CACHE_MILLIS = 1_000;
   private static final JsonObject CONFIG = ProbeBuckets.config(new JsonObject().put("type", "cluster"));
 
   @Test
@@ -43,13 +47,27 @@ class RateLimitClusterTest {
   }
 
   @Test
+  void everyEventLoopKeepsItsBucketsInTheClusterAcrossTopologyRefreshes() throws IOException {
+    CapturedLogs.clear();
+    try (RedisCluster cluster = RedisCluster.start();
+         IngressServer server = IngressServer.start(TestServices.newDatabase("ratelimit_cluster_loops"), cluster.uri(), CONFIG, Map.of())) {
+      for (int round = 1; round <= 2; round++) {
+        assertInTheCluster(cluster, ProbeBuckets.onEveryEventLoop(server.port, "198.51.100." + round * 10, 6));
+        // The client caches the cluster's topology this long and refreshes it on the next command.
+        LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TOPOLOGY_CACHE_MILLIS + 200));
+      }
+      ProbeBuckets.assertNeverFellBack();
+    }
+  }
+
+  @Test
   void aKilledMastersReplicaTakesOverAndSharedLimitsResumeWithinTheFallbackWindow() throws IOException {
     try (RedisCluster cluster = RedisCluster.start();
          IngressServer server = IngressServer.start(TestServices.newDatabase("ratelimit_cluster_failover"), cluster.uri(), CONFIG, Map.of())) {
       Http http = server.http();
       String exhausted = "198.51.100.200";
       ProbeBuckets.exhaust(http, exhausted);
-
+      assertInTheCluster(cluster, ProbeBuckets.onEveryEventLoop(server.port, "198.51.100.22", 4));
       String exhaustedKey = RedisRateLimiter.key("probe", exhausted);
       int shard = cluster.shard(exhaustedKey);
 
@@ -62,6 +80,16 @@ class RateLimitClusterTest {
       String fresh = "198.51.100.201";
       ProbeBuckets.exhaust(http, fresh);
       assertEquals(1, cluster.holders(RedisRateLimiter.key("probe", fresh)), "the bucket of " + fresh + " is in the cluster");
+      // Every loop, not only the one the probes used, is back on the cluster, also after a topology refresh.
+      assertInTheCluster(cluster, ProbeBuckets.onEveryEventLoop(server.port, "198.51.100.23", 4));
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(TOPOLOGY_CACHE_MILLIS + 200));
+      assertInTheCluster(cluster, ProbeBuckets.onEveryEventLoop(server.port, "198.51.100.24", 4));
+    }
+  }
+
+  private static void assertInTheCluster(RedisCluster cluster, List<String> keys) {
+    for (String key : keys) {
+      assertEquals(1, cluster.holders(key), key + " is in the cluster");
     }
   }
 }

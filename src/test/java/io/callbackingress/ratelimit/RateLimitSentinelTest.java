@@ -59,6 +59,10 @@ class RateLimitSentinelTest {
       ProbeBuckets.exhaust(http, fresh);
       assertEquals(":1", RedisCommand.send(sentinels.masterUri(), "EXISTS", RedisRateLimiter.key("probe", fresh)),
           "the bucket of " + fresh + " is on the promoted master");
+      // Every event loop, not only the one the probes used, is on the promoted master.
+      for (String key : ProbeBuckets.onEveryEventLoop(server.port, "203.0.113.21", 4)) {
+        assertEquals(":1", RedisCommand.send(sentinels.masterUri(), "EXISTS", key), key + " is on the promoted master");
+      }
     }
   }
 }
