@@ -2,7 +2,16 @@
 # Makes sure the local Postgres (127.0.0.1:5432) and Redis (127.0.0.1:6379) that the tests use are
 # up, starting them if they are installed but stopped. Where neither can be had, the tests fall back
 # to embedded servers, so this script never fails the build: it only reports.
+#
+#   scripts/dev-services.sh                          # the local Postgres and Redis the tests use
+#   scripts/dev-services.sh start|stop cluster|sentinel|all
+#       a Redis Cluster or a Sentinel set for manual use, on ports of their own
+#       (scripts/redis-topologies.sh says which)
 set -uo pipefail
+
+if [ $# -gt 0 ]; then
+  exec "$(dirname "$0")/redis-topologies.sh" "$@"
+fi
 
 pg_up() { pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; }
 redis_up() { redis-cli -h 127.0.0.1 -p 6379 ping 2>/dev/null | grep -q PONG; }

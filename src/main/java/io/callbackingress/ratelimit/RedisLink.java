@@ -61,8 +61,8 @@ final class RedisLink {
       if (result.succeeded()) {
         backoffMillis = 0;
         result.result()
-            .exceptionHandler(failure -> forget(opening))
-            .endHandler(end -> forget(opening));
+            .exceptionHandler(failure -> drop(opening))
+            .endHandler(end -> drop(opening));
       } else {
         forget(opening);
         backoffMillis = backoffMillis == 0 ? FIRST_BACKOFF_MILLIS : Math.min(MAX_BACKOFF_MILLIS, backoffMillis * 2);
@@ -70,6 +70,19 @@ final class RedisLink {
       }
     });
     return opening;
+  }
+
+  /**
+   * Forgets a broken connection and closes it. In a cluster the connection is one to every node, and
+   * one node failing breaks it: closing hands the connections to the nodes still alive back to the
+   * pool, which would otherwise be full after a failover or two, and every later connect — and the
+   * client's topology refresh, which every command waits on — would wait for a free one forever.
+   */
+  private void drop(Future<RedisConnection> broken) {
+    if (connection == broken) {
+      connection = null;
+      broken.result().close();
+    }
   }
 
   private void forget(Future<RedisConnection> broken) {

@@ -69,8 +69,11 @@ public final class RedisRateLimiter implements RateLimiter {
     }
     RedisOptions options = new RedisOptions(redisOptions)
         .setPoolName("ratelimit")
-        // Each loop holds its one connection for the life of the process.
-        .setMaxPoolSize(eventLoops)
+        // Each loop holds its one connection (in a cluster, one to every node) for the life of the
+        // process. The one more is for the cluster client's topology refresh: it borrows a pooled
+        // connection for CLUSTER SLOTS every hashSlotCacheTTL, and every command waits on that
+        // refresh, so with no connection left for it the whole limiter would wait forever.
+        .setMaxPoolSize(eventLoops + 1)
         .setNetClientOptions(new NetClientOptions(redisOptions.getNetClientOptions())
             .setConnectTimeout(CONNECT_TIMEOUT_MILLIS));
     CircuitBreaker breaker = CircuitBreaker.create("redis", vertx, new CircuitBreakerOptions()

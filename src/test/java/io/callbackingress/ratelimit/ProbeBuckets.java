@@ -5,19 +5,37 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Http;
+import io.callbackingress.support.RawHttp;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import java.util.function.Predicate;
 
 /**
  * The probe family with five requests per caller and (almost) no refill, callers told apart by
- * X-Forwarded-For: how the tests of a Redis set-up (cluster, Sentinel) see where buckets live.
+ * X-Forwarded-For: how the tests of a Redis set-up (cluster, Sentinel) see where buckets live, and
+ * what a failover costs.
  */
 final class ProbeBuckets {
 
   static final int CAPACITY = 5;
+
+  /**
+   * How long after a Redis failover the limiter may stay on its fallback: the breaker's reset
+   * (1 s, RedisRateLimiter) after the link's longest reconnect back-off (2 s, RedisLink), plus
+   * the time of the request that finds Redis back.
+   */
+  static final Duration FALLBACK_WINDOW = Duration.ofMillis(3_500);
+  /** Detecting the dead master and promoting its replica takes a few seconds with the tests' timeouts. */
+  private static final Duration FAILOVER_DEADLINE = Duration.ofSeconds(30);
+  private static final long PROBE_INTERVAL_MILLIS = 20;
 
   private ProbeBuckets() {}
 
@@ -40,6 +58,67 @@ final class ProbeBuckets {
       responses.add(response);
     }
     return responses;
+  }
+
+  /**
+   * One request each from {@code callers} new callers named after {@code prefix}, each on a new
+   * connection: the server hands connections to its event loops in turn, so every loop's own Redis
+   * connection is used (a keep-alive client would only ever use one). Returns the callers' bucket keys.
+   */
+  static List<String> onEveryEventLoop(int port, String prefix, int callers) throws IOException {
+    List<String> keys = new ArrayList<>();
+    for (int caller = 1; caller <= callers; caller++) {
+      String client = prefix + caller;
+      String answer = RawHttp.exchange(port, "GET /spi/probes/x HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Forwarded-For: " + client
+          + "\r\nConnection: close\r\n\r\n");
+      assertEquals(200, RawHttp.status(answer), client + ": " + answer);
+      assertEquals(new JsonObject().put("name", "x"), new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)));
+      keys.add(RedisRateLimiter.key("probe", client));
+    }
+    return keys;
+  }
+
+  /**
+   * While Redis fails over: one request each from new callers whose bucket key {@code probed}
+   * accepts, every one allowed (the fallback answers while Redis cannot), until one's bucket is in
+   * Redis ({@code inRedis}, asked once {@code promoted} holds). Returns how long after the promotion
+   * was first seen the limiter was back on the shared buckets.
+   */
+  static Duration fallbackAfterPromotion(Http http, Predicate<String> probed, BooleanSupplier promoted,
+                                         Predicate<String> inRedis) {
+    long deadline = System.nanoTime() + FAILOVER_DEADLINE.toNanos();
+    Long promotedAt = null;
+    for (int caller = 1; ; caller++) {
+      String client = "10.0." + caller / 256 + "." + caller % 256;
+      String key = RedisRateLimiter.key("probe", client);
+      if (!probed.test(key)) {
+        continue;
+      }
+      if (promotedAt == null && promoted.getAsBoolean()) {
+        promotedAt = System.nanoTime();
+      }
+      Http.Response response = http.get("/spi/probes/x", Map.of("X-Forwarded-For", client));
+      assertEquals(200, response.status(), client + " while Redis fails over");
+      assertEquals(new JsonObject().put("name", "x"), response.json());
+      if (promotedAt != null && inRedis.test(key)) {
+        return Duration.ofNanos(System.nanoTime() - promotedAt);
+      }
+      assertTrue(System.nanoTime() < deadline, "no promotion, or shared limits never resumed, within " + FAILOVER_DEADLINE);
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MILLIS));
+    }
+  }
+
+  /** {@code client}'s bucket, emptied before a failover, still refuses it after. */
+  static void assertStillRefused(Http http, String client) {
+    Http.Response response = http.get("/spi/probes/x", Map.of("X-Forwarded-For", client));
+    assertEquals(429, response.status(), client + " after the failover");
+    assertEquals(new JsonObject().put("error", "Rate limit exceeded"), response.json());
+    assertEquals("0", response.header("RateLimit-Remaining"));
+  }
+
+  static void assertResumedWithinFallbackWindow(Duration fallback) {
+    assertTrue(fallback.compareTo(FALLBACK_WINDOW) <= 0,
+        "shared limits resumed " + fallback.toMillis() + " ms after the promotion, over " + FALLBACK_WINDOW.toMillis());
   }
 
   static void assertNeverFellBack() {

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the test suite drives as real processes, where missing: haproxy (the
+# load balancer of LoadBalancerIT). Already installed is fine; where it cannot be installed (no root,
+# no network) this only reports, and the tests that need it are skipped with the reason.
+set -uo pipefail
+
+log() { echo "test-tools: $*"; }
+
+# ensure <command> <package>
+ensure() {
+  local command=$1 package=$2
+  if command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ]; then
+    log "$package present"
+    return
+  fi
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "$package missing and no apt-get here: the tests that need it will be skipped"
+    return
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
+  log "installing $package"
+  if $sudo apt-get install -y -q "$package" >/dev/null 2>&1 \
+      || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo apt-get install -y -q "$package" >/dev/null 2>&1; }; then
+    log "$package installed"
+  else
+    log "could not install $package: the tests that need it will be skipped"
+  fi
+}
+
+ensure haproxy haproxy
+exit 0

@@ -1,0 +1,116 @@
+package io.callbackingress.support;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * One replica of the shipped jar as an operator runs it ({@code java -jar}, SIGTERM to stop), in a
+ * small heap, with its config and its standard output and error in a directory of its own. A
+ * restart appends to the same logs, so a test can read everything the replica ever said.
+ */
+public final class JarReplica implements AutoCloseable {
+
+  /** Small JVMs: three of them share two cores with HAProxy, Postgres and the test. */
+  private static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+  private static final Duration START_LIMIT = Duration.ofSeconds(90);
+
+  private final String name;
+  private final Path dir;
+  private final int port;
+  private Process process;
+
+  private JarReplica(String name, Path dir, int port) {
+    this.name = name;
+    this.dir = dir;
+    this.port = port;
+  }
+
+  /**
+   * Writes {@code config} (JSON, whose {@code http.port} must be {@code port}) into {@code dir} and
+   * starts the jar on it, without waiting for it to be ready.
+   */
+  public static JarReplica start(String name, Path dir, int port, String config) throws IOException {
+    Files.createDirectories(dir);
+    Files.writeString(dir.resolve("config.json"), config);
+    JarReplica replica = new JarReplica(name, dir, port);
+    replica.launch();
+    return replica;
+  }
+
+  private void launch() throws IOException {
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(JVM_OPTIONS);
+    command.addAll(List.of("-jar", System.getProperty("ingress.jar"), "-conf", "config.json"));
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(dir.toFile())
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
+        .redirectError(ProcessBuilder.Redirect.appendTo(dir.resolve("stderr.log").toFile()));
+    builder.environment().put("INGRESS_INTERNAL_AUTH_TOKENS", IngressServer.INTERNAL_TOKEN);
+    process = builder.start();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Waits until the replica answers {@code /health/ready} with 200 — asked directly, not through a balancer. */
+  public void awaitReady() {
+    Eventually.await(START_LIMIT, name + " ready (stderr: " + read("stderr.log") + ")", () -> {
+      if (!process.isAlive()) {
+        throw new AssertionError(name + " exited " + process.exitValue() + ": " + read("stderr.log") + read("stdout.log"));
+      }
+      return ready();
+    });
+  }
+
+  private boolean ready() {
+    try {
+      // With http.proxyProtocol on, every connection starts with a PROXY header, this one too.
+      return RawHttp.status(RawHttp.exchange(port, "PROXY TCP4 127.0.0.1 127.0.0.1 50000 " + port + "\r\n"
+          + "GET /health/ready HTTP/1.1\r\nHost: " + name + "\r\nConnection: close\r\n\r\n")) == 200;
+    } catch (IOException notYet) {
+      return false;
+    }
+  }
+
+  /** SIGTERM, as a supervisor sends it; returns the exit code once the process has drained and exited. */
+  public int terminate(Duration limit) throws InterruptedException {
+    process.destroy();
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still running " + limit.toSeconds() + " s after SIGTERM");
+    }
+    return process.exitValue();
+  }
+
+  /** Starts the same jar on the same config and port again. */
+  public void restart() throws IOException {
+    launch();
+  }
+
+  /** The ERROR lines of its log and anything on standard error, over all its runs. */
+  public List<String> errors() {
+    return Stream.concat(read("stdout.log").lines().filter(line -> line.contains("\"level\":\"ERROR\"")),
+        read("stderr.log").lines()).toList();
+  }
+
+  private String read(String file) {
+    try {
+      return Files.readString(dir.resolve(file));
+    } catch (IOException e) {
+      return "(" + file + " unreadable: " + e.getMessage() + ")";
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process != null) {
+      process.destroyForcibly();
+    }
+  }
+}
