@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives as real processes, where missing: haproxy (the
-# load balancer of LoadBalancerIT). Already installed is fine; where it cannot be installed (no root,
+# load balancer of LoadBalancerIT) and prometheus (for promtool, scripts/check-monitoring.sh).
+# Already installed is fine; where it cannot be installed (no root,
 # no network) this only reports, and the tests that need it are skipped with the reason.
 set -uo pipefail
 
@@ -20,8 +21,9 @@ ensure() {
   local sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo -n"
   log "installing $package"
-  if $sudo apt-get install -y -q "$package" >/dev/null 2>&1 \
-      || { $sudo apt-get update -q >/dev/null 2>&1 && $sudo apt-get install -y -q "$package" >/dev/null 2>&1; }; then
+  if $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" >/dev/null 2>&1 \
+      || { $sudo apt-get update -q >/dev/null 2>&1 \
+        && $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "$package" >/dev/null 2>&1; }; then
     log "$package installed"
   else
     log "could not install $package: the tests that need it will be skipped"
@@ -29,4 +31,9 @@ ensure() {
 }
 
 ensure haproxy haproxy
+ensure promtool prometheus
+# Only promtool is wanted from prometheus: where systemd started the package's server, stop it again.
+if command -v systemctl >/dev/null 2>&1; then
+  systemctl disable --now prometheus >/dev/null 2>&1 || true
+fi
 exit 0
