@@ -13,6 +13,8 @@ import io.callbackingress.ops.OperationsEndpoints;
 import io.callbackingress.ops.Readiness;
 import io.callbackingress.ratelimit.RateLimiter;
 import io.callbackingress.ratelimit.RedisRateLimiter;
+import io.callbackingress.retention.Retention;
+import io.callbackingress.retention.RetentionVerticle;
 import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.AuthProvider;
 import io.callbackingress.spi.Authenticator;
@@ -177,12 +179,19 @@ public final class Ingress {
     Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit,
         new BatchCommitter(new EventOutbox(vertx.eventBus()), metrics, config.idempotencyTtlSeconds()), operations(),
         retryPolicy, config.retry(), config.postgres().batch().maxRows()));
-    return Future.all(main, management, replayer).onSuccess(v -> {
+    Future<String> retention = config.retention().enabled()
+        ? vertx.deployVerticle(new RetentionVerticle(Retention.create(vertx, database, config, metrics),
+            config.retention().intervalSeconds()))
+        : Future.succeededFuture();
+    return Future.all(main, management, replayer, retention).onSuccess(v -> {
       deployments.add(main.result());
       if (management.result() != null) {
         deployments.add(management.result());
       }
       deployments.add(replayer.result());
+      if (retention.result() != null) {
+        deployments.add(retention.result());
+      }
     }).onSuccess(v -> log.info(
         "callback-ingress listening on {}:{}{} with {} event loops; families {}",
         config.http().host(), config.http().port(), tls == null ? "" : " and TLS " + config.tls().port(),
