@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A run uses a connection of its own, opened for the run and closed after it — never an event
  * loop's write connection — and does its work only while it holds a session-level advisory lock,
- * so one replica at a time maintains a database; the others' runs are skipped. Closing the
+ * so one replica at a time maintains a database; the others' runs are skipped. A table it deleted
+ * rows from is vacuumed right after ({@link ExpiringRows#vacuum}). Closing the
  * connection releases the lock, also when the process dies. {@code lock_timeout} bounds how long
  * any of its statements waits for (and so makes inserts queue behind) a table lock. A step that
  * fails is reported and the next still runs. One log line per run says what it did.
@@ -107,7 +108,8 @@ public final class Retention {
     }
     for (ExpiringRows rows : plan.expiring()) {
       OffsetDateTime cutoff = now.minus(rows.kept()).atOffset(ZoneOffset.UTC);
-      steps = steps.compose(v -> step(rows.table(), report, () -> deleteExpired(connection, rows, cutoff, report)));
+      steps = steps.compose(v -> step(rows.table(), report, () -> deleteExpired(connection, rows, cutoff, report)
+          .compose(deleted -> deleted ? connection.query(rows.vacuum()).execute().mapEmpty() : Future.succeededFuture())));
     }
     return steps.compose(v -> measureOldestRows(connection, now));
   }
@@ -164,8 +166,9 @@ public final class Retention {
     });
   }
 
-  private Future<Void> deleteExpired(SqlConnection connection, ExpiringRows rows, OffsetDateTime cutoff,
-                                     RetentionReport report) {
+  /** Batch after batch until one comes back short; true when any row was deleted. */
+  private Future<Boolean> deleteExpired(SqlConnection connection, ExpiringRows rows, OffsetDateTime cutoff,
+                                        RetentionReport report) {
     return connection.preparedQuery(rows.deleteBatch()).execute(Tuple.of(cutoff, plan.batchRows())).compose(result -> {
       long deleted = result.iterator().next().getLong(0);
       if (deleted > 0) {
@@ -173,7 +176,7 @@ public final class Retention {
         metrics.retentionRowsDeleted(rows.table(), deleted);
       }
       return deleted < plan.batchRows() || stopped
-          ? Future.succeededFuture()
+          ? Future.succeededFuture(report.deleted().containsKey(rows.table()))
           : deleteExpired(connection, rows, cutoff, report);
     });
   }

@@ -217,6 +217,10 @@ class RetentionTest {
     assertEquals(404, http.get("/spi/tooling_jobs/" + oldJob).status());
     assertEquals(200, http.get("/spi/tooling_jobs/" + newJob).status());
     assertEquals("recent", db.scalar("SELECT string_agg(delivery_id, ',') FROM webhook_deliveries"));
+    eventually(() -> db.count("SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL"
+        + " AND relname IN ('tooling_jobs', 'webhook_deliveries')") == 2 ? true : null);
+    assertEquals(0, db.count("SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL AND relname = 'video_nodes'"),
+        "only what lost rows is vacuumed");
   }
 
   @Test
@@ -268,7 +272,7 @@ class RetentionTest {
         return found;
       }
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("not in the feed within 10 s");
+        throw new AssertionError("not within 10 s");
       }
       LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
