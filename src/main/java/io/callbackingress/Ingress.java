@@ -14,6 +14,8 @@ import io.callbackingress.ops.OperationsEndpoints;
 import io.callbackingress.ops.Readiness;
 import io.callbackingress.ratelimit.RateLimiter;
 import io.callbackingress.ratelimit.RedisRateLimiter;
+import io.callbackingress.retention.Retention;
+import io.callbackingress.retention.RetentionVerticle;
 import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.AuthProvider;
 import io.callbackingress.spi.Authenticator;
@@ -192,13 +194,20 @@ public final class Ingress {
         new BatchCommitter(new EventOutbox(vertx.eventBus(), audience), metrics, config.idempotencyTtlSeconds()), operations(),
         retryPolicy, config.retry(), config.postgres().batch().maxRows()));
     Future<String> lag = vertx.deployVerticle(() -> new EventLoopLag(registry), new DeploymentOptions().setInstances(instances));
-    return Future.all(main, management, replayer, lag).onSuccess(v -> {
+    Future<String> retention = config.retention().enabled()
+        ? vertx.deployVerticle(new RetentionVerticle(Retention.create(vertx, database, config, metrics),
+            config.retention().intervalSeconds()))
+        : Future.succeededFuture();
+    return Future.all(List.of(main, management, replayer, lag, retention)).onSuccess(v -> {
       deployments.add(main.result());
       if (management.result() != null) {
         deployments.add(management.result());
       }
       deployments.add(replayer.result());
       deployments.add(lag.result());
+      if (retention.result() != null) {
+        deployments.add(retention.result());
+      }
       readinessRefresh = readiness.refreshEvery(vertx, READINESS_REFRESH_MS);
     }).onSuccess(v -> log.info(
         "callback-ingress listening on {}:{}{} with {} event loops; families {}",

@@ -25,7 +25,8 @@ public record IngressConfig(
     String tokensEnv,
     Retry retry,
     Shutdown shutdown,
-    Plugins plugins) {
+    Plugins plugins,
+    Retention retention) {
 
   /** The built-in families and their default auth mode. */
   public static final Map<String, String> BUILT_IN_FAMILIES = builtInFamilies();
@@ -49,7 +50,8 @@ public record IngressConfig(
         readTokensEnv(root.child("auth")),
         Retry.read(root.child("retry")),
         Shutdown.read(root.child("shutdown")),
-        Plugins.read(root.child("plugins")));
+        Plugins.read(root.child("plugins")),
+        Retention.read(root.child("retention")));
     root.finish();
     return config;
   }
@@ -326,6 +328,55 @@ public record IngressConfig(
           n.integer("readinessDelaySeconds", 0, 0, 3600));
       n.finish();
       return shutdown;
+    }
+  }
+
+  /**
+   * SPEC 14: how long what arrived is kept, and the maintenance that removes the rest. Periods are in
+   * seconds; {@code familySeconds} holds one per family that stores rows of its own.
+   *
+   * @param intervalSeconds between maintenance runs; at most {@code partitionSeconds}, so the
+   *     partitions made ahead (two widths) always exist before rows need them
+   * @param batchRows rows per DELETE statement where rows are removed rather than dropped by partition
+   * @param partitionSeconds the width of a time partition of the partitioned tables
+   */
+  public record Retention(boolean enabled, int intervalSeconds, int batchRows, int eventsSeconds,
+                          int webhookDeliveriesSeconds, Map<String, Integer> familySeconds, int partitionSeconds) {
+
+    /** The families whose rows retention removes: every built-in family that stores rows of its own. */
+    public static final List<String> FAMILIES = List.of("tooling", "test_runs", "ai", "video_production");
+
+    private static final int DAY = 86_400;
+    /** Shorter periods would make a partition per run and a run per second: not a retention policy. */
+    private static final int MIN_PERIOD = 60;
+    private static final int MAX_PERIOD = 3_650 * DAY;
+
+    public int family(String name) {
+      return familySeconds.get(name);
+    }
+
+    static Retention read(ConfigNode n) {
+      ConfigNode f = n.child("familySeconds");
+      Map<String, Integer> families = new LinkedHashMap<>();
+      for (String name : FAMILIES) {
+        families.put(name, f.integer(name, 30 * DAY, MIN_PERIOD, MAX_PERIOD));
+      }
+      f.finish();
+      Retention retention = new Retention(
+          n.bool("enabled", true),
+          n.integer("intervalSeconds", 60, 1, DAY),
+          n.integer("batchRows", 5_000, 1, 1_000_000),
+          n.integer("eventsSeconds", 7 * DAY, MIN_PERIOD, MAX_PERIOD),
+          // GitHub and Stripe redeliver for up to three days: the dedup window must be longer.
+          n.integer("webhookDeliveriesSeconds", 7 * DAY, MIN_PERIOD, MAX_PERIOD),
+          Map.copyOf(families),
+          n.integer("partitionSeconds", DAY, MIN_PERIOD, 31 * DAY));
+      n.finish();
+      if (retention.intervalSeconds > retention.partitionSeconds) {
+        throw new ConfigException("retention.intervalSeconds",
+            "must be at most retention.partitionSeconds (" + retention.partitionSeconds + "), got " + retention.intervalSeconds);
+      }
+      return retention;
     }
   }
 

@@ -41,6 +41,21 @@ public final class LoggingMetricsCollector implements MetricsCollector {
   }
 
   @Override
+  public void retentionRowsDeleted(String table, long rows) {
+    log.debug("retention deleted table={} rows={}", table, rows);
+  }
+
+  @Override
+  public void retentionPartitionCreated(String table) {
+    log.debug("retention partition created table={}", table);
+  }
+
+  @Override
+  public void retentionPartitionDropped(String table) {
+    log.debug("retention partition dropped table={}", table);
+  }
+
+  @Override
   public void gauge(String name, String tagKey, String tagValue, Supplier<Number> value) {
   }
 }

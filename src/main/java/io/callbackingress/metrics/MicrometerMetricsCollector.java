@@ -75,6 +75,30 @@ public final class MicrometerMetricsCollector implements MetricsCollector {
   }
 
   @Override
+  public void retentionRowsDeleted(String table, long rows) {
+    Counter.builder("ingress.retention.rows.deleted").tag("table", table)
+        .description("Rows the retention maintenance deleted")
+        .register(registry).increment(rows);
+  }
+
+  @Override
+  public void retentionPartitionCreated(String table) {
+    retentionPartitions(table, "created");
+  }
+
+  @Override
+  public void retentionPartitionDropped(String table) {
+    retentionPartitions(table, "dropped");
+  }
+
+  /** One counter with a label: Prometheus reserves the {@code _created} suffix of a counter for its start time. */
+  private void retentionPartitions(String table, String change) {
+    Counter.builder("ingress.retention.partitions").tags("table", table, "change", change)
+        .description("Time partitions the retention maintenance created or dropped")
+        .register(registry).increment();
+  }
+
+  @Override
   public void gauge(String name, String tagKey, String tagValue, Supplier<Number> value) {
     Gauge.Builder<Supplier<Number>> builder = Gauge.builder(name, value);
     if (tagKey != null) {

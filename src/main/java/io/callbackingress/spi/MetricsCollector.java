@@ -25,6 +25,15 @@ public interface MetricsCollector {
 
   void webhookSignatureFailure(String source);
 
+  /** Rows the retention maintenance deleted from {@code table} (SPEC 14). */
+  default void retentionRowsDeleted(String table, long rows) {}
+
+  /** A time partition of {@code table} the retention maintenance created ahead of need. */
+  default void retentionPartitionCreated(String table) {}
+
+  /** A time partition of {@code table} dropped because all of it was past retention. */
+  default void retentionPartitionDropped(String table) {}
+
   /** A gauge read when scraped: spool depth, circuit states. */
   void gauge(String name, String tagKey, String tagValue, Supplier<Number> value);
 }

@@ -57,15 +57,21 @@ import org.slf4j.LoggerFactory;
  * earlier segment cannot come from a crash; it is truncated too, logged as an error, and the later
  * segments are kept.
  *
- * <p>An I/O error while appending makes the spool unusable until it is reopened: after a failed
- * fsync the kernel may have dropped the dirty pages and a retried fsync can report success without
- * the data (the lesson PostgreSQL learnt in 2018), so the only honest state is a failed one. The
- * records of the failed round may or may not be on disk; their callers saw a failure and retry
- * with their idempotency keys.
+ * <p>An I/O error while appending (a full or vanished disk, a directory replaced) fails that
+ * round's appends and the ones after it, and the spool reports itself unhealthy; every
+ * {@link #REPAIR_MILLIS} it tries to repair itself, and once that works it accepts appends again.
+ * A retried fsync is never trusted: after a failed fsync the kernel may have dropped the dirty
+ * pages and a second fsync can report success without the data (the lesson PostgreSQL learnt in
+ * 2018). So the repair cuts away everything the failed round wrote — its callers were told it
+ * failed — by truncating the segment back to where the round began and deleting any segment the
+ * round created, fsyncs that, and continues in a new segment. What was fsynced before the round
+ * was durable then and stays so.
  *
- * <p>{@code spool.maxBytes} bounds the bytes on disk plus those queued for the next round, counted
- * in an atomic so an append can fail fast with {@link SpoolFullException} on its caller's thread.
- * Space comes back when whole segments are deleted, not per acknowledged record.
+ * <p>{@code spool.maxBytes} bounds the unacknowledged bytes plus those queued for the next round,
+ * counted in an atomic so an append can fail fast with {@link SpoolFullException} on its caller's
+ * thread. An acknowledged batch frees its bytes at once; the file space follows when its whole
+ * segment is deleted, so the disk holds at most one segment more than {@code maxBytes}. For a
+ * small {@code maxBytes} the segments are made smaller in proportion ({@link #segmentBytesFor}).
  */
 public final class Spool {
 
@@ -73,6 +79,12 @@ public final class Spool {
 
   /** Large enough that rolling is rare, small enough that an acknowledged segment frees space soon. */
   public static final long DEFAULT_SEGMENT_BYTES = 16L << 20;
+  /** Between attempts to repair the spool after an I/O error: a disk that comes back is used within a second. */
+  static final long REPAIR_MILLIS = 1_000;
+  /** Segments per {@code maxBytes}: what the disk may hold beyond the bound is one segment, an eighth. */
+  private static final long SEGMENTS_PER_MAX_BYTES = 8;
+  /** Below this, rolling would cost a file creation and a directory fsync every few records. */
+  private static final long MIN_SEGMENT_BYTES = 64L << 10;
 
   private static final Pattern SEGMENT_NAME = Pattern.compile("\\d{20}\\.seg");
   /** Recovery reads and checksums the whole spool; a full 1 GiB spool on a slow disk takes a while. */
@@ -99,6 +111,13 @@ public final class Spool {
   private long activeSegment;
   private FileChannel active;
   private long diskBytes;
+  /** The records not yet acknowledged, in bytes: what {@code maxBytes} bounds and stats report. */
+  private long unackedBytes;
+  /** Where the round in progress began: a failed round is cut back to here. */
+  private long roundSegment;
+  private long roundOffset;
+  private long roundDiskBytes;
+  private boolean repairScheduled;
   private long appendedSequence;
   private long ackedSequence;
   private long ackedSegment;
@@ -116,7 +135,12 @@ public final class Spool {
 
   /** Opens (creating if needed) the spool in {@code settings.dir()}, recovering what is there. */
   public static Future<Spool> open(Vertx vertx, IngressConfig.Spool settings) {
-    return open(vertx, settings, DEFAULT_SEGMENT_BYTES);
+    return open(vertx, settings, segmentBytesFor(settings.maxBytes()));
+  }
+
+  /** {@link #DEFAULT_SEGMENT_BYTES}, or an eighth of a {@code maxBytes} too small for that (at least 64 KiB). */
+  static long segmentBytesFor(long maxBytes) {
+    return Math.min(DEFAULT_SEGMENT_BYTES, Math.max(MIN_SEGMENT_BYTES, maxBytes / SEGMENTS_PER_MAX_BYTES));
   }
 
   /** As {@link #open(Vertx, IngressConfig.Spool)}, rolling segments at {@code segmentBytes}. */
@@ -200,7 +224,7 @@ public final class Spool {
     return fsyncs.get();
   }
 
-  /** False once an append hit an I/O error; the spool then refuses appends until reopened. */
+  /** False from an append's I/O error until the spool has repaired itself, and once closed. */
   public boolean healthy() {
     return failure == null && !closed;
   }
@@ -287,6 +311,7 @@ public final class Spool {
     active.position(segmentSizes.get(activeSegment));
     appendedSequence = records;
     ackedSegment = segmentSizes.firstKey();
+    unackedBytes = diskBytes;
     reserved.set(diskBytes);
     publishStats();
     log.info("spool {} opened: {} records, {} bytes in {} segments", dir, records, diskBytes, segmentSizes.size());
@@ -308,6 +333,9 @@ public final class Spool {
       return;
     }
     long now = System.currentTimeMillis();
+    roundSegment = activeSegment;
+    roundOffset = segmentSizes.get(activeSegment);
+    roundDiskBytes = diskBytes;
     try {
       for (Pending p : batch) {
         long size = RecordFormat.HEADER_BYTES + (long) p.payload.length;
@@ -324,16 +352,75 @@ public final class Spool {
       fsyncs.incrementAndGet();
     } catch (IOException | RuntimeException e) {
       failure = e;
-      log.error("spool append failed; the spool refuses appends until it is reopened", e);
+      log.error("spool append failed; refusing appends until the spool is repaired (tried every {} ms)", REPAIR_MILLIS, e);
       batch.forEach(p -> p.fail(e));
+      scheduleRepair();
       return;
     }
     if (appendedSequence == ackedSequence) {
       oldestMillis = now;
     }
+    unackedBytes += diskBytes - roundDiskBytes;
     appendedSequence += batch.size();
     publishStats();
     batch.forEach(Pending::succeed);
+  }
+
+  private void scheduleRepair() {
+    if (repairScheduled || closed) {
+      return;
+    }
+    repairScheduled = true;
+    vertx.setTimer(REPAIR_MILLIS, id -> onIo(() -> {
+      repairScheduled = false;
+      repair();
+      return null;
+    }));
+  }
+
+  /**
+   * Cuts the failed round away and continues in a new segment; on another I/O error the spool stays
+   * failed and tries again later. Runs on the I/O thread, where rounds run, so no append interleaves.
+   */
+  private void repair() {
+    if (failure == null || closed) {
+      return;
+    }
+    try {
+      if (active != null) {
+        closeQuietly(active);
+        active = null;
+      }
+      for (long id = activeSegment + 1; id > roundSegment; id--) {
+        Files.deleteIfExists(segment(id));
+        segmentSizes.remove(id);
+      }
+      try (FileChannel cut = FileChannel.open(segment(roundSegment), StandardOpenOption.WRITE)) {
+        cut.truncate(roundOffset);
+        cut.force(true);
+      }
+      segmentSizes.put(roundSegment, roundOffset);
+      diskBytes = roundDiskBytes;
+      activeSegment = roundSegment;
+      createSegment(roundSegment + 1);
+      activeSegment = roundSegment + 1;
+      active = FileChannel.open(segment(activeSegment), StandardOpenOption.WRITE);
+    } catch (IOException | RuntimeException e) {
+      log.warn("spool {} still unusable, trying again in {} ms: {}", dir, REPAIR_MILLIS, e.toString());
+      scheduleRepair();
+      return;
+    }
+    failure = null;
+    publishStats();
+    log.info("spool {} repaired: the failed round was cut away, appends go to segment {}", dir, activeSegment);
+  }
+
+  private static void closeQuietly(FileChannel channel) {
+    try {
+      channel.close();
+    } catch (IOException alreadyBroken) {
+      // The channel is abandoned either way: the repair does not write through it again.
+    }
   }
 
   private void writeFully(ByteBuffer header, ByteBuffer payload) throws IOException {
@@ -408,6 +495,9 @@ public final class Spool {
     if (position.sequence() > appendedSequence || size == null || position.offset() > size) {
       throw new IllegalArgumentException("not a position of this spool: " + position);
     }
+    long freed = bytesBetween(ackedSegment, ackedOffset, position.segment(), position.offset());
+    unackedBytes -= freed;
+    reserved.addAndGet(-freed);
     ackedSegment = position.segment();
     ackedOffset = position.offset();
     ackedSequence = position.sequence();
@@ -429,19 +519,30 @@ public final class Spool {
     publishStats();
   }
 
+  /** The record bytes from one position to a later one, across segments. */
+  private long bytesBetween(long fromSegment, long fromOffset, long toSegment, long toOffset) {
+    if (fromSegment == toSegment) {
+      return toOffset - fromOffset;
+    }
+    long bytes = segmentSizes.get(fromSegment) - fromOffset + toOffset;
+    for (long size : segmentSizes.subMap(fromSegment, false, toSegment, false).values()) {
+      bytes += size;
+    }
+    return bytes;
+  }
+
   /**
    * No directory fsync here: if a deletion is lost in a crash, the segment's records are replayed
-   * again, which the replay contract already allows.
+   * again, which the replay contract already allows. The space was counted free when acknowledged.
    */
   private void delete(long id, long size) throws IOException {
     Files.delete(segment(id));
     segmentSizes.remove(id);
     diskBytes -= size;
-    reserved.addAndGet(-size);
   }
 
   private void publishStats() {
-    stats = new SpoolStats(appendedSequence - ackedSequence, diskBytes,
+    stats = new SpoolStats(appendedSequence - ackedSequence, unackedBytes,
         oldestMillis < 0 ? null : Instant.ofEpochMilli(oldestMillis), deadLetters.count());
   }
 

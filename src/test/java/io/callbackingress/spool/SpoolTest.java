@@ -28,6 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -232,7 +234,82 @@ class SpoolTest {
     spool.acknowledge(records.get(2).position()).await();
     assertEquals(0, spool.stats().depth());
     assertNull(spool.stats().oldest());
-    assertEquals(3L * RECORD_BYTES, spool.stats().bytes(), "space returns with whole segments, not records");
+    assertEquals(0, spool.stats().bytes(), "acknowledged records free their bytes at once");
+  }
+
+  /**
+   * With the default sizing a spool far smaller than 16 MiB still gets its space back batch by
+   * batch: it never stays full behind a segment that cannot be deleted while it is the active one.
+   */
+  @Test
+  void aSmallSpoolFreesTheSpaceOfEachAcknowledgedBatch() throws IOException {
+    Spool spool = Spool.open(vertx, new IngressConfig.Spool(dir.toString(), 4L * RECORD_BYTES)).await();
+    opened.add(spool);
+    for (int i = 0; i < 4; i++) {
+      spool.append(payload(i)).await();
+    }
+    assertInstanceOf(SpoolFullException.class, assertThrows(Throwable.class, () -> spool.append(payload(4)).await()));
+
+    spool.acknowledge(spool.next(2).await().get(1).position()).await();
+    assertEquals(2L * RECORD_BYTES, spool.stats().bytes());
+    spool.append(payload(4)).await();
+    spool.append(payload(5)).await();
+    assertInstanceOf(SpoolFullException.class, assertThrows(Throwable.class, () -> spool.append(payload(6)).await()));
+    assertEquals(1, segments().size(), "all of it in the one active segment");
+
+    spool.acknowledge(spool.next(10).await().get(3).position()).await();
+    assertEquals(new SpoolStats(0, 0, null, 0), spool.stats());
+    for (int i = 6; i < 10; i++) {
+      spool.append(payload(i)).await();
+    }
+    assertEquals(List.of(payload(6), payload(7), payload(8), payload(9)), buffers(spool.next(10).await()));
+  }
+
+  @Test
+  void segmentsShrinkWithASmallMaxBytes() {
+    assertEquals(Spool.DEFAULT_SEGMENT_BYTES, Spool.segmentBytesFor(1L << 30));
+    assertEquals(1L << 20, Spool.segmentBytesFor(8L << 20));
+    assertEquals(64L << 10, Spool.segmentBytesFor(1_000));
+  }
+
+  /**
+   * An I/O error stops appends only until the disk is usable again. Tests may run as root, whom
+   * permissions do not stop, so the spool directory is taken away instead and a plain file put in
+   * its place: the open segment still takes writes, but the next segment cannot be created —
+   * as when a volume goes away or fills. Putting the directory back is the disk coming back.
+   */
+  @Test
+  void anIoErrorRefusesAppendsUntilTheDiskIsBackAndLosesNoAcknowledgedRecord() throws IOException {
+    Path spoolDir = dir.resolve("spool");
+    Path away = dir.resolve("spool-away");
+    Spool spool = Spool.open(vertx, new IngressConfig.Spool(spoolDir.toString(), Long.MAX_VALUE), SMALL_SEGMENT).await();
+    opened.add(spool);
+    spool.append(payload(0)).await();
+    spool.append(payload(1)).await();
+
+    Files.move(spoolDir, away);
+    Files.createFile(spoolDir);
+    assertThrows(Throwable.class, () -> spool.append(payload(2)).await(), "the third record needs a new segment");
+    assertFalse(spool.healthy());
+    assertThrows(Throwable.class, () -> spool.append(payload(3)).await());
+    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(2 * Spool.REPAIR_MILLIS + 200));
+    assertFalse(spool.healthy(), "no repair while the directory is still gone");
+
+    Files.delete(spoolDir);
+    Files.move(away, spoolDir);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!spool.healthy() && System.nanoTime() < deadline) {
+      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+    }
+    assertTrue(spool.healthy(), "repaired once the directory is back");
+    spool.append(payload(4)).await();
+    assertEquals(List.of(payload(0), payload(1), payload(4)), buffers(spool.next(10).await()));
+
+    spool.close().await();
+    Spool reopened = Spool.open(vertx, new IngressConfig.Spool(spoolDir.toString(), Long.MAX_VALUE), SMALL_SEGMENT).await();
+    opened.add(reopened);
+    assertEquals(List.of(payload(0), payload(1), payload(4)), buffers(reopened.next(10).await()),
+        "after a restart too: what was acknowledged, nothing of the failed round");
   }
 
   @Test

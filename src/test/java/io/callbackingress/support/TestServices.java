@@ -76,7 +76,12 @@ public final class TestServices {
   public static Connection jdbc(String uri) throws SQLException {
     String rest = uri.substring(uri.indexOf("://") + 3);
     String user = rest.substring(0, rest.indexOf('@'));
-    return DriverManager.getConnection("jdbc:postgresql://" + rest.substring(rest.indexOf('@') + 1), user, "");
+    return DriverManager.getConnection(jdbcUrl(uri), user, "");
+  }
+
+  /** {@code postgresql://user@host:port/db} as the JDBC URL of the same database (the user apart). */
+  public static String jdbcUrl(String uri) {
+    return "jdbc:postgresql://" + uri.substring(uri.indexOf('@') + 1);
   }
 
   /**

@@ -1,6 +1,7 @@
 package io.callbackingress.family.internal;
 
 import io.callbackingress.events.StoredEvents;
+import io.callbackingress.http.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,25 +21,44 @@ import io.vertx.sqlclient.Tuple;
  * that line nothing can commit any more, so the feed, read in {@code seq} order, only ever grows
  * at its end. The price is that a long-running transaction anywhere in the cluster holds the feed
  * back until it ends; the writer's transactions last milliseconds.
+ *
+ * <p>Retention (SPEC 14) removes old events, and records in {@code ingress_events_horizon} the
+ * highest {@code seq} it ever removed, in the transaction that removes it. A cursor below that
+ * horizon has missed events that are gone: {@code 410 Cursor expired}. The page and the horizon
+ * are read by one statement, so they come from one snapshot: a page can never have lost rows to a
+ * removal that its horizon does not show. Gaps in {@code seq} (rolled-back inserts, dropped
+ * partitions behind the cursor) are otherwise invisible to consumers.
  */
 final class EventFeed {
 
-  private static final String PAGE = "SELECT " + StoredEvents.COLUMNS + " FROM ingress_events"
+  private static final String PAGE = "SELECT horizon.expired_through, page.*"
+      + " FROM ingress_events_horizon AS horizon LEFT JOIN LATERAL ("
+      + "SELECT " + StoredEvents.COLUMNS + " FROM ingress_events"
       + " WHERE seq > $1 AND tx < txid_snapshot_xmin(txid_current_snapshot())"
-      + " ORDER BY seq LIMIT $2";
+      + " ORDER BY seq LIMIT $2) AS page ON true"
+      + " ORDER BY page.seq";
 
   private EventFeed() {}
 
-  /** Up to {@code limit} events after {@code after}, with the cursor to continue from. */
-  static Future<JsonObject> page(SqlClient sql, long after, int limit) {
-    return sql.preparedQuery(PAGE).execute(Tuple.of(after, limit)).map(rows -> {
+  /**
+   * Up to {@code limit} events after the cursor {@code after} — from the oldest kept when it is
+   * null — with the cursor to continue from; fails with {@code 410} for a cursor that has expired.
+   */
+  static Future<JsonObject> page(SqlClient sql, Long after, int limit) {
+    long from = after == null ? 0 : after;
+    return sql.preparedQuery(PAGE).execute(Tuple.of(from, limit)).compose(rows -> {
       JsonArray items = new JsonArray();
-      long next = after;
+      long next = from;
       for (Row row : rows) {
-        items.add(StoredEvents.envelope(row));
-        next = row.getLong("seq");
+        if (after != null && after < row.getLong("expired_through")) {
+          return Future.failedFuture(ApiException.of(410, "Cursor expired"));
+        }
+        if (row.getLong("seq") != null) {
+          items.add(StoredEvents.envelope(row));
+          next = row.getLong("seq");
+        }
       }
-      return new JsonObject().put("items", items).put("next", Long.toString(next));
+      return Future.succeededFuture(new JsonObject().put("items", items).put("next", Long.toString(next)));
     });
   }
 }

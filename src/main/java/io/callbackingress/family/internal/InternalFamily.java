@@ -48,6 +48,6 @@ public final class InternalFamily implements EndpointFamily {
       }
       pageSize = (int) value;
     }
-    return EventFeed.page(context.reads(), after == null ? 0 : Long.parseLong(after), pageSize).map(Reply::ok);
+    return EventFeed.page(context.reads(), after == null ? null : Long.valueOf(after), pageSize).map(Reply::ok);
   }
 }

@@ -1,0 +1,202 @@
+package io.callbackingress.retention;
+
+import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.store.Database;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.SqlConnection;
+import io.vertx.sqlclient.Tuple;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The retention maintenance (SPEC 14): makes time partitions ahead and drops those past
+ * retention, deletes expired rows of the unpartitioned tables in bounded batches, and measures
+ * each table's oldest row.
+ *
+ * <p>A run uses a connection of its own, opened for the run and closed after it — never an event
+ * loop's write connection — and does its work only while it holds a session-level advisory lock,
+ * so one replica at a time maintains a database; the others' runs are skipped. A table it deleted
+ * rows from is vacuumed right after ({@link ExpiringRows#vacuum}). Closing the
+ * connection releases the lock, also when the process dies. {@code lock_timeout} bounds how long
+ * any of its statements waits for (and so makes inserts queue behind) a table lock. A step that
+ * fails is reported and the next still runs. One log line per run says what it did.
+ */
+public final class Retention {
+
+  private static final Logger log = LoggerFactory.getLogger(Retention.class);
+
+  /** The advisory lock every replica's maintenance takes: the ASCII bytes of "retentio". */
+  static final long LOCK_KEY = 0x7265_7465_6e74_696fL;
+  /** Long enough for the writers' millisecond transactions to finish, short enough not to stall them. */
+  private static final String LOCK_TIMEOUT = "SET lock_timeout = '1s'";
+  private static final String TRY_LOCK = "SELECT pg_try_advisory_lock($1)";
+
+  private final Vertx vertx;
+  private final Database database;
+  private final RetentionPlan plan;
+  private final MetricsCollector metrics;
+  private final Clock clock;
+  private final Map<String, Double> oldestRowAges = new ConcurrentHashMap<>();
+  private volatile boolean stopped;
+
+  Retention(Vertx vertx, Database database, RetentionPlan plan, MetricsCollector metrics, Clock clock) {
+    this.vertx = vertx;
+    this.database = database;
+    this.plan = plan;
+    this.metrics = metrics;
+    this.clock = clock;
+    for (String table : plan.oldestRows().keySet()) {
+      metrics.gauge("ingress.retention.oldest.row.age.seconds", "table", table,
+          () -> oldestRowAges.getOrDefault(table, Double.NaN));
+    }
+  }
+
+  public static Retention create(Vertx vertx, Database database, IngressConfig config, MetricsCollector metrics) {
+    return new Retention(vertx, database, RetentionPlan.of(config), metrics, Clock.systemUTC());
+  }
+
+  /** One maintenance run, as of the clock's now; fails only when Postgres cannot be reached. */
+  Future<RetentionReport> run() {
+    Instant now = clock.instant();
+    long started = System.nanoTime();
+    RetentionReport report = new RetentionReport();
+    return database.connect(vertx)
+        .compose(connection -> whileLocked(connection, now, report).eventually(connection::close))
+        .map(v -> report.took(Duration.ofNanos(System.nanoTime() - started).toMillis()))
+        .onSuccess(done -> {
+          if (done.failed().isEmpty()) {
+            log.info(done.summary());
+          } else {
+            log.warn(done.summary());
+          }
+        })
+        .onFailure(failure -> log.warn("retention run failed: {}", failure.getMessage()));
+  }
+
+  /** Ends the run in progress after its current statement. */
+  void stop() {
+    stopped = true;
+  }
+
+  private Future<Void> whileLocked(SqlConnection connection, Instant now, RetentionReport report) {
+    return connection.query(LOCK_TIMEOUT).execute()
+        .compose(v -> connection.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK_KEY)))
+        .compose(locked -> {
+          if (!locked.iterator().next().getBoolean(0)) {
+            report.skip();
+            return Future.succeededFuture();
+          }
+          return maintain(connection, now, report);
+        });
+  }
+
+  private Future<Void> maintain(SqlConnection connection, Instant now, RetentionReport report) {
+    Future<Void> steps = Future.succeededFuture();
+    for (PartitionedTable table : plan.partitioned()) {
+      steps = steps.compose(v -> step(table.name(), report, () -> partitions(connection, table, now, report)));
+    }
+    for (ExpiringRows rows : plan.expiring()) {
+      OffsetDateTime cutoff = now.minus(rows.kept()).atOffset(ZoneOffset.UTC);
+      steps = steps.compose(v -> step(rows.table(), report, () -> deleteExpired(connection, rows, cutoff, report)
+          .compose(deleted -> deleted ? connection.query(rows.vacuum()).execute().mapEmpty() : Future.succeededFuture())));
+    }
+    return steps.compose(v -> measureOldestRows(connection, now));
+  }
+
+  /** A failed step is reported, not fatal: one busy table must not hold back the others. */
+  private Future<Void> step(String table, RetentionReport report, Supplier<Future<Void>> work) {
+    if (stopped) {
+      return Future.succeededFuture();
+    }
+    return work.get().recover(failure -> {
+      report.failed(table, failure);
+      return Future.succeededFuture();
+    });
+  }
+
+  /**
+   * Covers the time from the last partition's upper bound to two widths ahead of now, then drops
+   * every partition whose upper bound is past retention, oldest first. Bounds are multiples of the
+   * width since the epoch; a gap left while maintenance was off becomes one partition up to the
+   * current bound, and the first partition after the migration starts at its cut-off.
+   */
+  private Future<Void> partitions(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
+    return connection.preparedQuery(PartitionedTable.PARTITIONS).execute(Tuple.of(table.name())).compose(rows -> {
+      Instant currentBound = floor(now);
+      Instant covered = null;
+      for (Row row : rows) {
+        covered = row.getOffsetDateTime("upper").toInstant();
+      }
+      // Making partitions comes first: a drop that times out on a lock must not leave rows to the DEFAULT.
+      Future<Void> chain = Future.succeededFuture();
+      Instant ahead = now.plus(plan.partitionWidth().multipliedBy(2));
+      for (Instant lower = covered == null ? currentBound : covered; lower.isBefore(ahead); ) {
+        Instant from = lower;
+        Instant to = from.isBefore(currentBound) ? currentBound : floor(from).plus(plan.partitionWidth());
+        chain = chain.compose(v -> connection.query(table.create(from, to)).execute()).map(v -> {
+          report.created(table.partitionName(from));
+          metrics.retentionPartitionCreated(table.name());
+          return null;
+        });
+        lower = to;
+      }
+      Instant cutoff = now.minus(table.kept());
+      for (Row row : rows) {
+        String partition = row.getString("name");
+        if (!row.getOffsetDateTime("upper").toInstant().isAfter(cutoff)) {
+          chain = chain.compose(v -> connection.query(table.drop(partition)).execute()).map(v -> {
+            report.dropped(partition);
+            metrics.retentionPartitionDropped(table.name());
+            return null;
+          });
+        }
+      }
+      return chain;
+    });
+  }
+
+  /** Batch after batch until one comes back short; true when any row was deleted. */
+  private Future<Boolean> deleteExpired(SqlConnection connection, ExpiringRows rows, OffsetDateTime cutoff,
+                                        RetentionReport report) {
+    return connection.preparedQuery(rows.deleteBatch()).execute(Tuple.of(cutoff, plan.batchRows())).compose(result -> {
+      long deleted = result.iterator().next().getLong(0);
+      if (deleted > 0) {
+        report.deleted(rows.table(), deleted);
+        metrics.retentionRowsDeleted(rows.table(), deleted);
+      }
+      return deleted < plan.batchRows() || stopped
+          ? Future.succeededFuture(report.deleted().containsKey(rows.table()))
+          : deleteExpired(connection, rows, cutoff, report);
+    });
+  }
+
+  private Future<Void> measureOldestRows(SqlConnection connection, Instant now) {
+    Future<Void> chain = Future.succeededFuture();
+    for (Map.Entry<String, String> table : plan.oldestRows().entrySet()) {
+      chain = chain.compose(v -> connection.query(table.getValue()).execute()).map(rows -> {
+        OffsetDateTime oldest = rows.size() == 0 ? null : rows.iterator().next().getOffsetDateTime(0);
+        oldestRowAges.put(table.getKey(),
+            oldest == null ? 0.0 : Math.max(0, Duration.between(oldest.toInstant(), now).toMillis() / 1000.0));
+        return null;
+      });
+    }
+    return chain;
+  }
+
+  /** The partition bound at or before {@code time}. */
+  private Instant floor(Instant time) {
+    long width = plan.partitionWidth().toSeconds();
+    return Instant.ofEpochSecond(Math.floorDiv(time.getEpochSecond(), width) * width);
+  }
+}

@@ -1,0 +1,41 @@
+package io.callbackingress.retention;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+
+/**
+ * Runs the {@link Retention} maintenance at start and then every {@code retention.intervalSeconds};
+ * a run still going when the next is due is left to finish instead.
+ */
+public final class RetentionVerticle extends VerticleBase {
+
+  private final Retention retention;
+  private final long intervalMillis;
+  private long timer;
+  private Future<?> running = Future.succeededFuture();
+
+  public RetentionVerticle(Retention retention, int intervalSeconds) {
+    this.retention = retention;
+    this.intervalMillis = intervalSeconds * 1000L;
+  }
+
+  @Override
+  public Future<?> start() {
+    tick();
+    timer = vertx.setPeriodic(intervalMillis, id -> tick());
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(timer);
+    retention.stop();
+    return running.otherwiseEmpty();
+  }
+
+  private void tick() {
+    if (running.isComplete()) {
+      running = retention.run();
+    }
+  }
+}
