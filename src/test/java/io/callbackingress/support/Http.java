@@ -12,12 +12,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * Real HTTP/1.1 requests to a test server, with the JDK's client: a client that shares nothing
  * with the server under test — no event loop, no Vert.x pool — so a test observes the server only.
  * Blocking calls wait on the test thread, never on an event loop.
+ *
+ * <p>Every answer is held to the OpenAPI document ({@link OpenApiContract}): one that does not
+ * conform fails the request, and so the test that made it, naming the operation, the status and
+ * the violation. Only the test-only routes in {@link #UNDOCUMENTED} are exempt.
  */
 public final class Http {
 
@@ -27,6 +33,12 @@ public final class Http {
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
+
+  /**
+   * Routes that exist only in tests and so are deliberately not in the document: the
+   * {@link ProbeFamily} under the default SPI base path.
+   */
+  private static final List<String> UNDOCUMENTED = List.of("/spi/probes");
 
   private final String base;
 
@@ -82,11 +94,24 @@ public final class Http {
             : HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
     headers.forEach(builder::header);
     return Future.fromCompletionStage(CLIENT.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString())
-        .thenApply(Http::response));
+        .thenApply(Http::response))
+        .map(response -> conforming(method, path, response));
   }
 
   public static Map<String, String> json() {
     return Map.of("Content-Type", "application/json");
+  }
+
+  private static Response conforming(HttpMethod method, String path, Response response) {
+    if (UNDOCUMENTED.stream().noneMatch(path::startsWith)) {
+      List<String> violations = OpenApiContract.shipped()
+          .violations(method, path, response.status(), response.headers(), response.body());
+      if (!violations.isEmpty()) {
+        throw new AssertionFailedError("the answer does not conform to openapi.json:\n  "
+            + String.join("\n  ", violations));
+      }
+    }
+    return response;
   }
 
   private static Response response(HttpResponse<String> response) {

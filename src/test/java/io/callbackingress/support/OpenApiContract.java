@@ -1,0 +1,278 @@
+package io.callbackingress.support;
+
+import com.networknt.schema.InputFormat;
+import com.networknt.schema.Schema;
+import com.networknt.schema.SchemaLocation;
+import com.networknt.schema.SchemaRegistry;
+import com.networknt.schema.SchemaRegistryConfig;
+import com.networknt.schema.dialect.Dialects;
+import io.vertx.core.MultiMap;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * The OpenAPI document shipped in the jar ({@code openapi.json}, served at {@code GET /openapi.json})
+ * as a checker of real answers: for a request's method and path and the response it got, the
+ * violations of the document — a status the operation does not document, a required header missing
+ * or a header out of its schema, a body in an undocumented media type or outside its schema.
+ *
+ * <p>Implementation notes: OpenAPI 3.1 schemas are JSON Schema 2020-12 with the OpenAPI dialect, so
+ * bodies and headers are checked by networknt's validator with that dialect and format assertions
+ * on, each against the schema at its JSON pointer inside the document (references resolve within
+ * it). The OpenAPI objects around the schemas — paths, operations, responses, header objects — are
+ * walked here, following {@code $ref}s to {@code components}. A path no operation documents must be
+ * answered like an unknown route ({@code NotFound}), a documented path called with another method
+ * like a wrong method ({@code MethodNotAllowed}).
+ */
+public final class OpenApiContract {
+
+  /** Where the document is registered for the validator; any IRI would do, nothing is fetched. */
+  private static final String DOCUMENT_IRI = "https://callback-ingress.invalid/openapi.json";
+  private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+
+  private static volatile OpenApiContract shipped;
+
+  private final JsonObject document;
+  private final List<Operation> operations;
+  private final SchemaRegistry registry;
+  private final Map<String, Schema> schemas = new ConcurrentHashMap<>();
+
+  /** One documented operation: its path template as a pattern, and where it sits in the document. */
+  public record Operation(String id, HttpMethod method, String template, Pattern path, String pointer) {
+    boolean matches(HttpMethod method, String path) {
+      return this.method.equals(method) && this.path.matcher(path).matches();
+    }
+
+    /** Literal paths win over templated ones (OpenAPI: concrete paths are matched first). */
+    int parameters() {
+      return template.split("\\{", -1).length - 1;
+    }
+  }
+
+  private OpenApiContract(String json) {
+    this.document = new JsonObject(json);
+    this.operations = operations(document);
+    this.registry = SchemaRegistry.withDialect(Dialects.getOpenApi31(), builder -> builder
+        .schemas(Map.of(DOCUMENT_IRI, json))
+        .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
+  }
+
+  /** The document in {@code src/main/resources}, as the jar ships it; read once per JVM. */
+  public static OpenApiContract shipped() {
+    if (shipped == null) {
+      synchronized (OpenApiContract.class) {
+        if (shipped == null) {
+          shipped = new OpenApiContract(resource("/openapi.json"));
+        }
+      }
+    }
+    return shipped;
+  }
+
+  public JsonObject document() {
+    return document;
+  }
+
+  public List<Operation> operations() {
+    return operations;
+  }
+
+  /** The documented operation for {@code method} and {@code path} (no query string), if any. */
+  public Optional<Operation> operation(HttpMethod method, String path) {
+    return operations.stream()
+        .filter(operation -> operation.matches(method, path))
+        .min(Comparator.comparingInt(Operation::parameters));
+  }
+
+  /** The statuses {@code operation} documents, as written ({@code "200"}, {@code "4XX"}, {@code "default"}). */
+  public List<String> statuses(Operation operation) {
+    return new ArrayList<>(at(operation.pointer() + "/responses").fieldNames());
+  }
+
+  /**
+   * What is wrong with an answer against the document; empty when it conforms. Each violation
+   * names the operation, the status and what broke.
+   */
+  public List<String> violations(HttpMethod method, String pathAndQuery, int status, MultiMap headers, String body) {
+    String path = pathAndQuery.split("\\?", 2)[0];
+    Optional<Operation> operation = operation(method, path);
+    if (operation.isPresent()) {
+      return violations(operation.get().id() + " (" + method + " " + operation.get().template() + ")",
+          response(operation.get().pointer() + "/responses", status), status, headers, body);
+    }
+    boolean pathRouted = operations.stream().anyMatch(candidate -> candidate.path().matcher(path).matches());
+    String fallback = status == 405 && pathRouted ? "MethodNotAllowed" : status == 404 ? "NotFound" : null;
+    String name = method + " " + path + (pathRouted ? " (a method the path does not document)" : " (an undocumented path)");
+    if (fallback == null) {
+      return List.of(name + " answered " + status + ": only " + (pathRouted ? "404 or 405" : "404")
+          + " is documented for it");
+    }
+    return violations(name, Optional.of(resolve("#/components/responses/" + fallback)), status, headers, body);
+  }
+
+  private List<String> violations(String name, Optional<String> response, int status, MultiMap headers, String body) {
+    if (response.isEmpty()) {
+      return List.of(name + " answered " + status + ", a status it does not document");
+    }
+    String at = name + " → " + status + ": ";
+    List<String> violations = new ArrayList<>();
+    JsonObject documented = at(response.get());
+    JsonObject headerObjects = documented.getJsonObject("headers", new JsonObject());
+    for (String header : headerObjects.fieldNames()) {
+      String pointer = resolve(response.get() + "/headers/" + escape(header));
+      String value = headers.get(header);
+      if (value == null) {
+        if (at(pointer).getBoolean("required", false)) {
+          violations.add(at + "required header " + header + " is missing");
+        }
+      } else {
+        schemaErrors(pointer + "/schema", headerJson(pointer + "/schema", value))
+            .forEach(error -> violations.add(at + "header " + header + " '" + value + "' " + error));
+      }
+    }
+    JsonObject content = documented.getJsonObject("content");
+    if (content == null || content.isEmpty()) {
+      if (body != null && !body.isEmpty()) {
+        violations.add(at + "a body where none is documented: " + abbreviated(body));
+      }
+      return violations;
+    }
+    String contentType = headers.get("Content-Type");
+    Optional<String> mediaType = content.fieldNames().stream()
+        .filter(documentedType -> sameMediaType(documentedType, contentType))
+        .findFirst();
+    if (mediaType.isEmpty()) {
+      violations.add(at + "Content-Type " + contentType + " is not one of " + content.fieldNames());
+    } else if (body == null || body.isEmpty()) {
+      violations.add(at + "an empty body where " + mediaType.get() + " is documented");
+    } else if (isJson(mediaType.get())) {
+      schemaErrors(response.get() + "/content/" + escape(mediaType.get()) + "/schema", body)
+          .forEach(error -> violations.add(at + "body " + error + " in " + abbreviated(body)));
+    }
+    return violations;
+  }
+
+  /**
+   * What is wrong with {@code instance} (JSON text) against the schema at {@code pointer}, each as
+   * "instance location: message"; text that is not JSON is one violation.
+   */
+  public List<String> schemaErrors(String pointer, String instance) {
+    Schema schema = schemas.computeIfAbsent(pointer, at -> registry.getSchema(SchemaLocation.of(DOCUMENT_IRI + fragment(at))));
+    try {
+      return schema.validate(instance, InputFormat.JSON).stream()
+          .map(error -> error.getInstanceLocation() + ": " + error.getMessage())
+          .toList();
+    } catch (RuntimeException notJson) {
+      return List.of("is not JSON (" + notJson.getMessage().split("\n", 2)[0] + ")");
+    }
+  }
+
+  /** The response object documented for {@code status} under {@code responses}: exact, then {@code 4XX}, then default. */
+  private Optional<String> response(String responses, int status) {
+    JsonObject documented = at(responses);
+    return List.of(String.valueOf(status), status / 100 + "XX", "default").stream()
+        .filter(documented::containsKey)
+        .findFirst()
+        .map(key -> resolve(responses + "/" + key));
+  }
+
+  /** A header value as the JSON its schema types it: numbers stay numbers, everything else is a string. */
+  private String headerJson(String schemaPointer, String value) {
+    String type = String.valueOf(at(resolve(schemaPointer)).getValue("type"));
+    boolean numeric = type.contains("integer") || type.contains("number");
+    return numeric && NUMBER.matcher(value).matches() ? value : Json.encode(value);
+  }
+
+  /** The pointer of the object at {@code pointer}, following {@code $ref}s (document-local only). */
+  private String resolve(String pointer) {
+    String at = pointer;
+    for (Object ref = at(at).getValue("$ref"); ref != null; ref = at(at).getValue("$ref")) {
+      at = ref.toString();
+    }
+    return at;
+  }
+
+  /** The object at {@code pointer} ({@code #/a/b~1c}); empty when absent. */
+  private JsonObject at(String pointer) {
+    Object node = document;
+    for (String token : pointer.substring(pointer.indexOf('/') + 1).split("/")) {
+      if (!(node instanceof JsonObject object)) {
+        return new JsonObject();
+      }
+      node = object.getValue(token.replace("~1", "/").replace("~0", "~"));
+    }
+    return node instanceof JsonObject object ? object : new JsonObject();
+  }
+
+  private static List<Operation> operations(JsonObject document) {
+    List<Operation> operations = new ArrayList<>();
+    JsonObject paths = document.getJsonObject("paths");
+    for (String template : paths.fieldNames()) {
+      JsonObject item = paths.getJsonObject(template);
+      Pattern path = Pattern.compile(Pattern.quote(template).replaceAll("\\{[^}/]+}", "\\\\E[^/]+\\\\Q"));
+      for (String method : METHODS) {
+        if (item.containsKey(method)) {
+          operations.add(new Operation(item.getJsonObject(method).getString("operationId"),
+              HttpMethod.valueOf(method.toUpperCase(Locale.ROOT)), template, path,
+              "#/paths/" + escape(template) + "/" + method));
+        }
+      }
+    }
+    return List.copyOf(operations);
+  }
+
+  /** {@code token} as one segment of a JSON pointer. */
+  private static String escape(String token) {
+    return token.replace("~", "~0").replace("/", "~1");
+  }
+
+  /** A JSON pointer as a URI fragment: percent-encoded where a fragment cannot hold the character. */
+  private static String fragment(String pointer) {
+    return pointer.chars()
+        .mapToObj(c -> "{}; \"%".indexOf(c) >= 0 ? String.format("%%%02X", c) : String.valueOf((char) c))
+        .collect(Collectors.joining());
+  }
+
+  private static boolean sameMediaType(String documented, String contentType) {
+    return contentType != null && essence(documented).equals(essence(contentType));
+  }
+
+  private static String essence(String mediaType) {
+    return mediaType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
+  }
+
+  private static boolean isJson(String mediaType) {
+    String essence = essence(mediaType);
+    return essence.equals("application/json") || essence.endsWith("+json");
+  }
+
+  private static String abbreviated(String body) {
+    return body.length() <= 300 ? body : body.substring(0, 300) + "...";
+  }
+
+  private static String resource(String name) {
+    try (InputStream in = OpenApiContract.class.getResourceAsStream(name)) {
+      if (in == null) {
+        throw new IllegalStateException(name + " is not on the class path");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
