@@ -12,9 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
-import org.opentest4j.AssertionFailedError;
 
 /**
  * Real HTTP/1.1 requests to a test server, with the JDK's client: a client that shares nothing
@@ -23,7 +21,7 @@ import org.opentest4j.AssertionFailedError;
  *
  * <p>Every answer is held to the OpenAPI document ({@link OpenApiContract}): one that does not
  * conform fails the request, and so the test that made it, naming the operation, the status and
- * the violation. Only the test-only routes in {@link #UNDOCUMENTED} are exempt.
+ * the violation.
  */
 public final class Http {
 
@@ -33,12 +31,6 @@ public final class Http {
       .version(HttpClient.Version.HTTP_1_1)
       .connectTimeout(Duration.ofSeconds(5))
       .build();
-
-  /**
-   * Routes that exist only in tests and so are deliberately not in the document: the
-   * {@link ProbeFamily} under the default SPI base path.
-   */
-  private static final List<String> UNDOCUMENTED = List.of("/spi/probes");
 
   private final String base;
 
@@ -103,14 +95,7 @@ public final class Http {
   }
 
   private static Response conforming(HttpMethod method, String path, Response response) {
-    if (UNDOCUMENTED.stream().noneMatch(path::startsWith)) {
-      List<String> violations = OpenApiContract.shipped()
-          .violations(method, path, response.status(), response.headers(), response.body());
-      if (!violations.isEmpty()) {
-        throw new AssertionFailedError("the answer does not conform to openapi.json:\n  "
-            + String.join("\n  ", violations));
-      }
-    }
+    OpenApiContract.shipped().requireConforming(method, path, response.status(), response.headers(), response.body());
     return response;
   }
 

@@ -13,8 +13,11 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -23,6 +26,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.opentest4j.AssertionFailedError;
 
 /**
  * The OpenAPI document shipped in the jar ({@code openapi.json}, served at {@code GET /openapi.json})
@@ -43,7 +47,16 @@ public final class OpenApiContract {
   /** Where the document is registered for the validator; any IRI would do, nothing is fetched. */
   private static final String DOCUMENT_IRI = "https://callback-ingress.invalid/openapi.json";
   private static final List<String> METHODS = List.of("get", "put", "post", "delete", "options", "head", "patch", "trace");
+  /** A percent-escape of an unreserved character (RFC 3986 2.3), which means the character itself. */
+  private static final Pattern UNRESERVED_ESCAPE = Pattern.compile("%(2[dDeE]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|5[fF]|7[eE])");
   private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
+
+  /**
+   * The one exemption: routes that exist only in tests and so are deliberately not in the document —
+   * the {@link ProbeFamily} under the default SPI base path. (Answers to what a well-behaved client
+   * cannot send are not checked either: {@link RawHttp} sends those, and its tests read them raw.)
+   */
+  private static final List<String> TEST_ONLY_ROUTES = List.of("/spi/probes");
 
   private static volatile OpenApiContract shipped;
 
@@ -109,7 +122,7 @@ public final class OpenApiContract {
    * names the operation, the status and what broke.
    */
   public List<String> violations(HttpMethod method, String pathAndQuery, int status, MultiMap headers, String body) {
-    String path = pathAndQuery.split("\\?", 2)[0];
+    String path = routed(pathAndQuery.split("\\?", 2)[0]);
     Optional<Operation> operation = operation(method, path);
     if (operation.isPresent()) {
       return violations(operation.get().id() + " (" + method + " " + operation.get().template() + ")",
@@ -123,6 +136,29 @@ public final class OpenApiContract {
           + " is documented for it");
     }
     return violations(name, Optional.of(resolve("#/components/responses/" + fallback)), status, headers, body);
+  }
+
+  /**
+   * Fails (as a test assertion) when the answer does not conform, listing every violation; answers
+   * of the test-only routes pass unchecked.
+   */
+  public void requireConforming(HttpMethod method, String pathAndQuery, int status, MultiMap headers, String body) {
+    if (TEST_ONLY_ROUTES.stream().anyMatch(routed(pathAndQuery.split("\\?", 2)[0])::startsWith)) {
+      return;
+    }
+    List<String> violations = violations(method, pathAndQuery, status, headers, body);
+    if (!violations.isEmpty()) {
+      throw new AssertionFailedError("the answer does not conform to openapi.json:\n  " + String.join("\n  ", violations));
+    }
+  }
+
+  /** The same for an answer the JDK's client received, as the tests of the packaged jar use. */
+  public HttpResponse<String> requireConforming(HttpResponse<String> response) {
+    MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+    response.headers().map().forEach(headers::add);
+    requireConforming(HttpMethod.valueOf(response.request().method()), response.uri().getRawPath(),
+        response.statusCode(), headers, response.body());
+    return response;
   }
 
   private List<String> violations(String name, Optional<String> response, int status, MultiMap headers, String body) {
@@ -180,6 +216,23 @@ public final class OpenApiContract {
     } catch (RuntimeException notJson) {
       return List.of("is not JSON (" + notJson.getMessage().split("\n", 2)[0] + ")");
     }
+  }
+
+  /**
+   * The path as the router matches it: unreserved characters percent-decoded, empty and dot
+   * segments removed, no trailing slash — so {@code //spi/./%74est_runs/} is {@code /spi/test_runs}.
+   */
+  static String routed(String path) {
+    Deque<String> segments = new ArrayDeque<>();
+    for (String segment : UNRESERVED_ESCAPE.matcher(path).replaceAll(escape ->
+        String.valueOf((char) Integer.parseInt(escape.group(1), 16))).split("/")) {
+      if (segment.equals("..")) {
+        segments.pollLast();
+      } else if (!segment.isEmpty() && !segment.equals(".")) {
+        segments.add(segment);
+      }
+    }
+    return "/" + String.join("/", segments);
   }
 
   /** The response object documented for {@code status} under {@code responses}: exact, then {@code 4XX}, then default. */

@@ -87,6 +87,22 @@ class OpenApiContractTest {
   }
 
   @Test
+  void onlyTheTestOnlyProbeRoutesAreExempt() {
+    assertEquals(List.of("GET /spi/probes/x (an undocumented path) answered 200: only 404 is documented for it"),
+        violations(HttpMethod.GET, "/spi/probes/x", 200, json(), "{\"name\":\"x\"}"));
+    CONTRACT.requireConforming(HttpMethod.GET, "/spi/probes/x", 200, json(), "{\"name\":\"x\"}");
+    assertThrows(AssertionFailedError.class,
+        () -> CONTRACT.requireConforming(HttpMethod.GET, "/spi/probe/x", 200, json(), "{\"name\":\"x\"}"));
+  }
+
+  @Test
+  void pathsAreMatchedAsTheRouterSpellsThem() {
+    assertEquals("/spi/test_runs", OpenApiContract.routed("//spi/./%74est_runs/"));
+    assertEquals("/spi/tooling_jobs/a%2Fb", OpenApiContract.routed("/spi/x/../tooling_jobs/a%2Fb"));
+    assertEquals("createTestRun", CONTRACT.operation(HttpMethod.POST, OpenApiContract.routed("/spi/test_runs/")).orElseThrow().id());
+  }
+
+  @Test
   void theTestClientFailsOnANonConformingAnswer() {
     Vertx vertx = Vertx.vertx();
     try {
