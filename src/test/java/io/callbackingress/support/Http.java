@@ -36,6 +36,11 @@ public final class Http {
 
   /** @param vertx unused by the JDK client; kept so every test builds its client from its server */
   public Http(Vertx vertx, int port) {
+    this(port);
+  }
+
+  /** A client of a server in another process, such as the packaged jar. */
+  public Http(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 

@@ -9,6 +9,7 @@ import com.networknt.schema.dialect.Dialects;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.InputStream;
@@ -177,7 +178,7 @@ public final class OpenApiContract {
           violations.add(at + "required header " + header + " is missing");
         }
       } else {
-        schemaErrors(pointer + "/schema", headerJson(pointer + "/schema", value))
+        textErrors(pointer + "/schema", value)
             .forEach(error -> violations.add(at + "header " + header + " '" + value + "' " + error));
       }
     }
@@ -244,15 +245,23 @@ public final class OpenApiContract {
         .map(key -> resolve(responses + "/" + key));
   }
 
-  /** A header value as the JSON its schema types it: numbers stay numbers, everything else is a string. */
-  private String headerJson(String schemaPointer, String value) {
-    String type = String.valueOf(at(resolve(schemaPointer)).getValue("type"));
+  /**
+   * What is wrong with a header or query value against the schema at {@code pointer}: the text is
+   * read as the JSON its schema types it — numbers stay numbers, everything else is a string.
+   */
+  public List<String> textErrors(String pointer, String text) {
+    String type = String.valueOf(at(resolve(pointer)).getValue("type"));
     boolean numeric = type.contains("integer") || type.contains("number");
-    return numeric && NUMBER.matcher(value).matches() ? value : Json.encode(value);
+    return schemaErrors(pointer, numeric && NUMBER.matcher(text).matches() ? text : Json.encode(text));
+  }
+
+  /** The object at {@code pointer}, following {@code $ref}s; empty when absent. */
+  public JsonObject resolved(String pointer) {
+    return at(resolve(pointer));
   }
 
   /** The pointer of the object at {@code pointer}, following {@code $ref}s (document-local only). */
-  private String resolve(String pointer) {
+  public String resolve(String pointer) {
     String at = pointer;
     for (Object ref = at(at).getValue("$ref"); ref != null; ref = at(at).getValue("$ref")) {
       at = ref.toString();
@@ -264,10 +273,14 @@ public final class OpenApiContract {
   private JsonObject at(String pointer) {
     Object node = document;
     for (String token : pointer.substring(pointer.indexOf('/') + 1).split("/")) {
-      if (!(node instanceof JsonObject object)) {
+      String key = token.replace("~1", "/").replace("~0", "~");
+      if (node instanceof JsonObject object) {
+        node = object.getValue(key);
+      } else if (node instanceof JsonArray array && key.matches("[0-9]+") && Integer.parseInt(key) < array.size()) {
+        node = array.getValue(Integer.parseInt(key));
+      } else {
         return new JsonObject();
       }
-      node = object.getValue(token.replace("~1", "/").replace("~0", "~"));
     }
     return node instanceof JsonObject object ? object : new JsonObject();
   }
@@ -290,7 +303,7 @@ public final class OpenApiContract {
   }
 
   /** {@code token} as one segment of a JSON pointer. */
-  private static String escape(String token) {
+  public static String escape(String token) {
     return token.replace("~", "~0").replace("/", "~1");
   }
 
