@@ -32,6 +32,7 @@ import java.util.stream.Collectors;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -45,7 +46,7 @@ import org.opentest4j.AssertionFailedError;
  * A schema-driven fuzz of every operation of {@code openapi.json} against the packaged jar on a
  * fresh database: requests generated from the document — well-formed ones, and ones the document
  * says are wrong (a body its schema refuses, malformed JSON, another media type, a wrong token, a
- * forged signature, a bad query or Idempotency-Key) — and each answer checked: never a 5xx, a status
+ * forged signature, a required header left out, a bad query or Idempotency-Key) — and each answer checked: never a 5xx, a status
  * the operation documents with headers and body as documented, a refusal (4xx) for what is wrong,
  * and no bad-request refusal (400, 401, 415, 422) for what is well-formed.
  *
@@ -73,6 +74,9 @@ class ContractFuzzIT {
   private static final Set<String> TOKEN_FAMILIES = Set.of("internal");
   /** Headers the JDK's client sets itself and refuses from callers. */
   private static final Set<String> CLIENT_OWNED = Set.of("connection", "content-length", "expect", "host", "upgrade");
+  /** Required headers that {@link #sign} sets over the final body, so never left out. */
+  private static final Set<String> SIGNATURE_HEADERS = Set.of("X-Hub-Signature-256", "X-Discourse-Event-Signature",
+      "Stripe-Signature", "webhook-timestamp", "webhook-signature");
   /** A few keys shared by many requests, so replays, reuse with another body and races all happen. */
   private static final List<String> IDEMPOTENCY_KEYS = List.of("fuzz-key-1", "fuzz-key-2", "fuzz-key-3");
 
@@ -160,7 +164,11 @@ class ContractFuzzIT {
     }
   }
 
-  @Property
+  /**
+   * Edge cases off: jqwik would draw them from the first operations' arbitraries and crowd out the
+   * rest; the generators' own small-first bias still reaches empty strings and bounds.
+   */
+  @Property(edgeCases = EdgeCasesMode.NONE)
   void everyAnswerIsDocumentedAndNoneIsA5xx(@ForAll("calls") Call call) {
     Response response;
     try {
@@ -271,7 +279,12 @@ class ContractFuzzIT {
             draft.expect(Expect.REFUSED);
           })));
     }
-    return required ? valid : Arbitraries.oneOf(valid, Arbitraries.just(draft -> { }));
+    if (!required) {
+      return Arbitraries.oneOf(valid, Arbitraries.just(draft -> { }));
+    }
+    return SIGNATURE_HEADERS.contains(name) ? valid : Arbitraries.frequencyOf(
+        Tuple.of(9, valid),
+        Tuple.of(1, Arbitraries.just(draft -> draft.expect(Expect.REFUSED))));
   }
 
   /** The body in one of the documented media types: valid, refused by its schema, malformed, or in another media type. */

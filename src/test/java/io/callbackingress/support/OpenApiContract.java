@@ -25,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.opentest4j.AssertionFailedError;
@@ -98,10 +99,6 @@ public final class OpenApiContract {
     return shipped;
   }
 
-  public JsonObject document() {
-    return document;
-  }
-
   public List<Operation> operations() {
     return operations;
   }
@@ -111,11 +108,6 @@ public final class OpenApiContract {
     return operations.stream()
         .filter(operation -> operation.matches(method, path))
         .min(Comparator.comparingInt(Operation::parameters));
-  }
-
-  /** The statuses {@code operation} documents, as written ({@code "200"}, {@code "4XX"}, {@code "default"}). */
-  public List<String> statuses(Operation operation) {
-    return new ArrayList<>(at(operation.pointer() + "/responses").fieldNames());
   }
 
   /**
@@ -168,47 +160,54 @@ public final class OpenApiContract {
     }
     String at = name + " → " + status + ": ";
     List<String> violations = new ArrayList<>();
-    JsonObject documented = at(response.get());
-    JsonObject headerObjects = documented.getJsonObject("headers", new JsonObject());
-    for (String header : headerObjects.fieldNames()) {
-      String pointer = resolve(response.get() + "/headers/" + escape(header));
+    headerViolations(response.get(), headers, violation -> violations.add(at + violation));
+    bodyViolations(response.get(), headers.get("Content-Type"), body, violation -> violations.add(at + violation));
+    return violations;
+  }
+
+  /** Required headers present, and every documented header that is present within its schema. */
+  private void headerViolations(String response, MultiMap headers, Consumer<String> violations) {
+    for (String header : at(response).getJsonObject("headers", new JsonObject()).fieldNames()) {
+      String pointer = resolve(response + "/headers/" + escape(header));
       String value = headers.get(header);
       if (value == null) {
         if (at(pointer).getBoolean("required", false)) {
-          violations.add(at + "required header " + header + " is missing");
+          violations.accept("required header " + header + " is missing");
         }
       } else {
-        textErrors(pointer + "/schema", value)
-            .forEach(error -> violations.add(at + "header " + header + " '" + value + "' " + error));
+        textErrors(pointer + "/schema", value).forEach(error -> violations.accept("header " + header + " '" + value + "' " + error));
       }
     }
-    JsonObject content = documented.getJsonObject("content");
-    if (content == null || content.isEmpty()) {
-      if (body != null && !body.isEmpty()) {
-        violations.add(at + "a body where none is documented: " + abbreviated(body));
+  }
+
+  /** A body only where one is documented, in a documented media type, and a JSON body within its schema. */
+  private void bodyViolations(String response, String contentType, String body, Consumer<String> violations) {
+    JsonObject content = at(response).getJsonObject("content", new JsonObject());
+    boolean empty = body == null || body.isEmpty();
+    if (content.isEmpty()) {
+      if (!empty) {
+        violations.accept("a body where none is documented: " + abbreviated(body));
       }
-      return violations;
+      return;
     }
-    String contentType = headers.get("Content-Type");
     Optional<String> mediaType = content.fieldNames().stream()
         .filter(documentedType -> sameMediaType(documentedType, contentType))
         .findFirst();
     if (mediaType.isEmpty()) {
-      violations.add(at + "Content-Type " + contentType + " is not one of " + content.fieldNames());
-    } else if (body == null || body.isEmpty()) {
-      violations.add(at + "an empty body where " + mediaType.get() + " is documented");
+      violations.accept("Content-Type " + contentType + " is not one of " + content.fieldNames());
+    } else if (empty) {
+      violations.accept("an empty body where " + mediaType.get() + " is documented");
     } else if (isJson(mediaType.get())) {
-      schemaErrors(response.get() + "/content/" + escape(mediaType.get()) + "/schema", body)
-          .forEach(error -> violations.add(at + "body " + error + " in " + abbreviated(body)));
+      schemaErrors(response + "/content/" + escape(mediaType.get()) + "/schema", body)
+          .forEach(error -> violations.accept("body " + error + " in " + abbreviated(body)));
     }
-    return violations;
   }
 
   /**
    * What is wrong with {@code instance} (JSON text) against the schema at {@code pointer}, each as
    * "instance location: message"; text that is not JSON is one violation.
    */
-  public List<String> schemaErrors(String pointer, String instance) {
+  List<String> schemaErrors(String pointer, String instance) {
     Schema schema = schemas.computeIfAbsent(pointer, at -> registry.getSchema(SchemaLocation.of(DOCUMENT_IRI + fragment(at))));
     try {
       return schema.validate(instance, InputFormat.JSON).stream()
