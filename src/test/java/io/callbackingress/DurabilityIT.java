@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.Db;
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.OpenApiContract;
 import io.callbackingress.support.TcpProxy;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.Vertx;
@@ -116,7 +117,8 @@ class DurabilityIT {
     try {
       awaitEmptySpool();
       for (String id : beforeRestart) {
-        HttpResponse<String> read = client.send(get("/spi/test_runs/" + id), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> read = OpenApiContract.shipped()
+            .requireConforming(client.send(get("/spi/test_runs/" + id), HttpResponse.BodyHandlers.ofString()));
         assertEquals(200, read.statusCode(), "acknowledged run " + id + " is readable");
       }
       assertEquals(Set.of(), missing(beforeRestart, storedIds(submission)), "acknowledged but not stored");
@@ -191,8 +193,9 @@ class DurabilityIT {
   private void awaitEmptySpool() throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     while (System.nanoTime() < deadline) {
-      HttpResponse<String> spool = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/ingress/spool"))
-          .header("X-Internal-Auth", TOKEN).build(), HttpResponse.BodyHandlers.ofString());
+      HttpResponse<String> spool = OpenApiContract.shipped().requireConforming(client.send(
+          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/ingress/spool"))
+              .header("X-Internal-Auth", TOKEN).build(), HttpResponse.BodyHandlers.ofString()));
       if (spool.statusCode() == 200 && new JsonObject(spool.body()).getLong("depth") == 0) {
         return;
       }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.OpenApiContract;
 import io.callbackingress.support.TestServices;
 import java.io.IOException;
 import java.net.URI;
@@ -45,7 +46,7 @@ class PackagedJarIT {
         .timeout(Duration.ofSeconds(3))
         .method(method, HttpRequest.BodyPublishers.noBody())
         .build();
-    return client.send(request, HttpResponse.BodyHandlers.ofString());
+    return OpenApiContract.shipped().requireConforming(client.send(request, HttpResponse.BodyHandlers.ofString()));
   }
 
   @Test

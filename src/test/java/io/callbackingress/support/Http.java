@@ -18,6 +18,10 @@ import java.util.Map;
  * Real HTTP/1.1 requests to a test server, with the JDK's client: a client that shares nothing
  * with the server under test — no event loop, no Vert.x pool — so a test observes the server only.
  * Blocking calls wait on the test thread, never on an event loop.
+ *
+ * <p>Every answer is held to the OpenAPI document ({@link OpenApiContract}): one that does not
+ * conform fails the request, and so the test that made it, naming the operation, the status and
+ * the violation.
  */
 public final class Http {
 
@@ -32,6 +36,11 @@ public final class Http {
 
   /** @param vertx unused by the JDK client; kept so every test builds its client from its server */
   public Http(Vertx vertx, int port) {
+    this(port);
+  }
+
+  /** A client of a server in another process, such as the packaged jar. */
+  public Http(int port) {
     this.base = "http://127.0.0.1:" + port;
   }
 
@@ -82,11 +91,17 @@ public final class Http {
             : HttpRequest.BodyPublishers.ofByteArray(body.getBytes()));
     headers.forEach(builder::header);
     return Future.fromCompletionStage(CLIENT.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString())
-        .thenApply(Http::response));
+        .thenApply(Http::response))
+        .map(response -> conforming(method, path, response));
   }
 
   public static Map<String, String> json() {
     return Map.of("Content-Type", "application/json");
+  }
+
+  private static Response conforming(HttpMethod method, String path, Response response) {
+    OpenApiContract.shipped().requireConforming(method, path, response.status(), response.headers(), response.body());
+    return response;
   }
 
   private static Response response(HttpResponse<String> response) {

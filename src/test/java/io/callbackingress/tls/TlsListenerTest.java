@@ -12,6 +12,7 @@ import io.callbackingress.config.IngressConfig;
 import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.OpenApiContract;
 import io.callbackingress.support.TestCertificates;
 import io.callbackingress.support.TestCertificates.Issued;
 import io.callbackingress.support.TestCertificates.Pem;
@@ -243,6 +244,8 @@ class TlsListenerTest {
             } catch (Exception e) {
               throw new IllegalStateException(e);
             }
+            OpenApiContract.shipped().requireConforming(HttpMethod.GET, path, response.statusCode(), response.headers(),
+                body.toString());
             return new TlsResponse(response.statusCode(), body.toString(), response.version(), serial);
           })))
           .await();

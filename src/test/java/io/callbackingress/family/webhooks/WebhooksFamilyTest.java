@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.CapturedLogs;
+import io.callbackingress.support.Hmac;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
@@ -25,8 +26,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -231,7 +230,7 @@ class WebhooksFamilyTest {
     String body = "{\"post\":{\"id\":" + System.nanoTime() + "}}";
     Map<String, String> headers = new HashMap<>();
     headers.put("Content-Type", "application/json");
-    headers.put("X-Discourse-Event-Signature", "sha256=" + hex(hmac(DISCOURSE.getBytes(StandardCharsets.UTF_8), body)));
+    headers.put("X-Discourse-Event-Signature", "sha256=" + hex(Hmac.sha256(DISCOURSE.getBytes(StandardCharsets.UTF_8), body)));
     headers.put("X-Discourse-Event", "post_created");
     headers.put("X-Discourse-Instance", "https://forum.example");
     headers.put("X-Discourse-Event-Id", "1");
@@ -251,7 +250,7 @@ class WebhooksFamilyTest {
     String eventId = "evt_" + UUID.randomUUID().toString().replace("-", "");
     String body = "{\"id\":\"" + eventId + "\",\"type\":\"payment_intent.succeeded\"}";
     long now = System.currentTimeMillis() / 1000;
-    String valid = hex(hmac(STRIPE.getBytes(StandardCharsets.UTF_8), now + "." + body));
+    String valid = hex(Hmac.sha256(STRIPE.getBytes(StandardCharsets.UTF_8), now + "." + body));
     String header = "t=" + now + ",v1=" + "00".repeat(32) + ",v1=" + valid + ",v0=" + "11".repeat(32);
     Response response = post("/spi/webhooks/payment_processor", stripeHeaders(header), body);
     assertEquals(202, response.status(), response.body());
@@ -263,14 +262,14 @@ class WebhooksFamilyTest {
     String body = "{\"id\":\"evt_time\",\"type\":\"charge.succeeded\"}";
     long now = System.currentTimeMillis() / 1000;
     for (long t : new long[] {now - 301 - 5, now + 301 + 5}) {
-      String header = "t=" + t + ",v1=" + hex(hmac(STRIPE.getBytes(StandardCharsets.UTF_8), t + "." + body));
+      String header = "t=" + t + ",v1=" + hex(Hmac.sha256(STRIPE.getBytes(StandardCharsets.UTF_8), t + "." + body));
       Response response = post("/spi/webhooks/payment_processor", stripeHeaders(header), body);
       assertEquals(401, response.status(), "t=" + t);
       assertEquals(new JsonObject().put("error", "Unauthorized"), response.json());
     }
     String absurd = "t=99999999999999999999,v1=" + "00".repeat(32);
     assertEquals(401, post("/spi/webhooks/payment_processor", stripeHeaders(absurd), body).status());
-    String onlyV0 = "t=" + now + ",v0=" + hex(hmac(STRIPE.getBytes(StandardCharsets.UTF_8), now + "." + body));
+    String onlyV0 = "t=" + now + ",v0=" + hex(Hmac.sha256(STRIPE.getBytes(StandardCharsets.UTF_8), now + "." + body));
     assertEquals(401, post("/spi/webhooks/payment_processor", stripeHeaders(onlyV0), body).status());
   }
 
@@ -308,7 +307,7 @@ class WebhooksFamilyTest {
   }
 
   private static Map<String, String> githubHeaders(String body, String secret, String event, String delivery) {
-    String signature = "sha256=" + hex(hmac(secret.getBytes(StandardCharsets.UTF_8), body));
+    String signature = "sha256=" + hex(Hmac.sha256(secret.getBytes(StandardCharsets.UTF_8), body));
     signaturesSent.add(signature);
     return Map.of("Content-Type", "application/json", "X-Hub-Signature-256", signature,
         "X-GitHub-Event", event, "X-GitHub-Delivery", delivery);
@@ -321,21 +320,10 @@ class WebhooksFamilyTest {
 
   private static Map<String, String> standardHeaders(String id, long timestamp, String body) {
     byte[] key = Base64.getDecoder().decode(STANDARD.substring("whsec_".length()));
-    String signature = "v1," + Base64.getEncoder().encodeToString(hmac(key, id + "." + timestamp + "." + body));
+    String signature = "v1," + Base64.getEncoder().encodeToString(Hmac.sha256(key, id + "." + timestamp + "." + body));
     signaturesSent.add(signature);
     return Map.of("Content-Type", "application/json", "webhook-id", id,
         "webhook-timestamp", Long.toString(timestamp), "webhook-signature", "v1,bm90LWl0 " + signature);
-  }
-
-  /** An implementation of HMAC-SHA256 independent of the one under test. */
-  private static byte[] hmac(byte[] key, String message) {
-    try {
-      Mac mac = Mac.getInstance("HmacSHA256");
-      mac.init(new SecretKeySpec(key, "HmacSHA256"));
-      return mac.doFinal(message.getBytes(StandardCharsets.UTF_8));
-    } catch (Exception e) {
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String hex(byte[] bytes) {
