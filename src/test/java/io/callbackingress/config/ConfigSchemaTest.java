@@ -52,7 +52,8 @@ class ConfigSchemaTest {
         "management": { "port": 9090, "basicAuth": { "username": "prometheus", "passwordEnv": "METRICS_PASSWORD" } },
         "families": { "partner_feed": { "enabled": false, "auth": "token", "allowedIdentities": ["spiffe://x/y"] } },
         "rateLimit": { "families": { "webhooks": { "capacity": 200, "refillPerSecond": 50 } } },
-        "limits": { "maxBufferedBodyBytes": 268435456 }
+        "limits": { "maxBufferedBodyBytes": 268435456 },
+        "retention": { "enabled": true, "familySeconds": { "test_runs": 2592000 } }
       }"""), true);
 
   @Test
