@@ -1,5 +1,6 @@
 package io.callbackingress.config;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -133,7 +134,8 @@ public record IngressConfig(
       f.finish();
     }
     n.finish();
-    return Map.copyOf(families);
+    // In declaration order, not Map.copyOf's order that changes from run to run: routes are mounted in it.
+    return Collections.unmodifiableMap(families);
   }
 
   public record Batch(int maxRows, int maxDelayMs) {}

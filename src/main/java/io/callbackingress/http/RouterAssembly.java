@@ -2,6 +2,7 @@ package io.callbackingress.http;
 
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,11 @@ import java.util.TreeSet;
  * Builds one router from pipeline routes. Every request's framing is checked first
  * ({@link RequestFraming}); every path gets its method routes, then a catch-all that answers 405
  * with the path's {@code Allow}; anything else is 404 (SPEC 2.1).
+ *
+ * <p>The router tries routes in order, and a path with parameters is a regular expression to
+ * match, a literal path one string comparison. So literal paths come first — the more specific
+ * route wins, as a caller would expect of {@code /x/stats} beside {@code /x/:id} — and the write
+ * endpoints, all literal, are found before any expression runs.
  */
 public final class RouterAssembly {
 
@@ -20,7 +26,10 @@ public final class RouterAssembly {
     Router router = Router.router(vertx);
     router.route().handler(new RequestFraming(pipeline)::check);
     Map<String, PathMethods> paths = new LinkedHashMap<>();
-    for (Pipeline.Route route : routes) {
+    List<Pipeline.Route> literalFirst = routes.stream()
+        .sorted(Comparator.comparing(route -> route.endpoint().path().contains("/:")))
+        .toList();
+    for (Pipeline.Route route : literalFirst) {
       Endpoint endpoint = route.endpoint();
       router.route(endpoint.method(), endpoint.path()).handler(rc -> pipeline.handle(rc, route));
       paths.computeIfAbsent(endpoint.path(), p -> new PathMethods(route.family(), new TreeSet<>()))
