@@ -2,7 +2,6 @@ package io.callbackingress.family.testruns;
 
 import io.callbackingress.validation.Violations;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.jackson.DatabindCodec;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +34,6 @@ public class TestRunParseBenchmark {
 
   /** SPEC 11 default of {@code limits.maxOutputBytes}. */
   private static final int MAX_OUTPUT_BYTES = 65536;
-
-  private static final DatabindCodec DATABIND = new DatabindCodec();
 
   private Buffer body;
   private io.vertx.core.json.JsonArray tests;
@@ -85,21 +82,9 @@ public class TestRunParseBenchmark {
     return body.toJsonObject();
   }
 
-  /** What {@link #parseOnly} cost while Vert.x picked its databind codec (before StreamingJsonFactory). */
-  @Benchmark
-  @SuppressWarnings("unchecked")
-  public JsonObject parseOnlyWithDatabind() {
-    return new JsonObject((java.util.Map<String, Object>) DATABIND.fromBuffer(body, java.util.Map.class));
-  }
-
-  /** The stored {@code tests} column: the validated array encoded, by the codec in use and by databind. */
+  /** The stored {@code tests} column: the validated array encoded. */
   @Benchmark
   public String encodeTests() {
     return tests.encode();
-  }
-
-  @Benchmark
-  public String encodeTestsWithDatabind() {
-    return DATABIND.toString(tests.getList(), false);
   }
 }
