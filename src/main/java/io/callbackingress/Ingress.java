@@ -2,7 +2,6 @@ package io.callbackingress;
 
 import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.IngressConfig;
-import io.callbackingress.events.EventAudience;
 import io.callbackingress.events.EventOutbox;
 import io.callbackingress.http.ClientAddresses;
 import io.callbackingress.http.IngressVerticle;
@@ -89,7 +88,6 @@ public final class Ingress {
   private final PostgresCircuit circuit;
   private final RetryPolicy retryPolicy;
   private final MeterRegistry registry;
-  private final EventAudience audience = new EventAudience();
   private final List<String> deployments = new CopyOnWriteArrayList<>();
   private long readinessRefresh = -1;
 
@@ -191,7 +189,7 @@ public final class Ingress {
       tls.startReloading(vertx);
     }
     Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit,
-        new BatchCommitter(new EventOutbox(vertx.eventBus(), audience), metrics, config.idempotencyTtlSeconds()), operations(),
+        new BatchCommitter(new EventOutbox(vertx.eventBus()), metrics, config.idempotencyTtlSeconds()), operations(),
         retryPolicy, config.retry(), config.postgres().batch().maxRows()));
     Future<String> lag = vertx.deployVerticle(() -> new EventLoopLag(registry), new DeploymentOptions().setInstances(instances));
     Future<String> retention = config.retention().enabled()
@@ -261,7 +259,7 @@ public final class Ingress {
   public record LoopServices(BatchWriter writer, FamilyContext context) {}
 
   public LoopServices loopServices(Vertx loopVertx) {
-    BatchCommitter committer = new BatchCommitter(new EventOutbox(loopVertx.eventBus(), audience), metrics,
+    BatchCommitter committer = new BatchCommitter(new EventOutbox(loopVertx.eventBus()), metrics,
         config.idempotencyTtlSeconds());
     BatchWriter writer = new BatchWriter(loopVertx, database, circuit, committer, new Spooler(spool),
         config.postgres().batch().maxRows(), config.postgres().batch().maxDelayMs());
@@ -304,11 +302,6 @@ public final class Ingress {
       @Override
       public SpoolStats spoolStats() {
         return spool.stats();
-      }
-
-      @Override
-      public EventAudience events() {
-        return audience;
       }
     };
     return new LoopServices(writer, context);

@@ -50,7 +50,8 @@ CREATE TABLE ingress_events (
   PRIMARY KEY (seq, occurred_at)
 ) PARTITION BY RANGE (occurred_at);
 ALTER SEQUENCE ingress_events_seq_seq OWNED BY ingress_events.seq;
--- Nothing looks events up by id (the feed and the live stream go by seq): ids are not indexed.
+-- The live stream reads announced events back by id (NOTIFY ingress_events carries the id, SPEC 9).
+CREATE INDEX ingress_events_id ON ingress_events (id);
 SELECT pg_temp.partition_by_time('ingress_events', 'occurred_at');
 
 -- What the feed has lost: the highest seq ever removed. A cursor below it has missed events (410).

@@ -1,7 +1,6 @@
 package io.callbackingress.spi;
 
 import io.callbackingress.config.IngressConfig;
-import io.callbackingress.events.EventAudience;
 import io.callbackingress.spool.SpoolStats;
 import io.callbackingress.store.Database;
 import io.callbackingress.store.Writer;
@@ -37,9 +36,6 @@ public interface FamilyContext {
 
   /** How much acknowledged work waits in the local spool for Postgres (SPEC 3.8). */
   SpoolStats spoolStats();
-
-  /** Who in this process listens for events as they happen, and how its notifications are told apart (SPEC 3.7). */
-  EventAudience events();
 
   /** Where Postgres is, for a family that needs a connection of its own, such as one that LISTENs. */
   Database database();

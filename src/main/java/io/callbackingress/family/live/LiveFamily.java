@@ -14,6 +14,7 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * SPEC 3.7: live metrics and the WebSocket fan-out of every event.
@@ -38,6 +39,8 @@ public final class LiveFamily implements EndpointFamily {
       posted -> Reply.ok(OK));
 
   private final AtomicBoolean streamStarted = new AtomicBoolean();
+  /** WebSocket connections open on all loops: without any, the stream does no work at all. */
+  private final AtomicInteger connections = new AtomicInteger();
 
   @Override
   public String name() {
@@ -51,10 +54,10 @@ public final class LiveFamily implements EndpointFamily {
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    LiveHub hub = new LiveHub(context.events());
+    LiveHub hub = new LiveHub(connections);
     context.vertx().eventBus().<JsonObject>localConsumer(LiveStream.ADDRESS, message -> hub.deliver(message.body()));
     if (streamStarted.compareAndSet(false, true)) {
-      LiveStream.start(context);
+      LiveStream.start(context, connections);
     }
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/live_data/:track_id/metrics"), LiveFamily::metrics,

@@ -1,6 +1,5 @@
 package io.callbackingress.family.live;
 
-import io.callbackingress.events.EventAudience;
 import io.vertx.core.http.ServerWebSocket;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -9,6 +8,7 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The WebSocket subscribers of one event loop. Everything here runs on that loop — sockets are
@@ -24,16 +24,16 @@ final class LiveHub {
 
   private final Map<String, Set<ServerWebSocket>> subscribers = new HashMap<>();
   private final Map<ServerWebSocket, Set<String>> subscriptions = new HashMap<>();
-  private final EventAudience audience;
+  private final AtomicInteger connections;
 
-  /** @param audience the process's listeners: each open socket is one */
-  LiveHub(EventAudience audience) {
-    this.audience = audience;
+  /** @param connections the open sockets of all hubs of the process, kept up to date by each */
+  LiveHub(AtomicInteger connections) {
+    this.connections = connections;
   }
 
   void attach(ServerWebSocket socket) {
     subscriptions.put(socket, new HashSet<>());
-    audience.join();
+    connections.incrementAndGet();
     socket.textMessageHandler(text -> receive(socket, text));
     socket.binaryMessageHandler(bytes -> socket.writeTextMessage(error("Messages must be JSON text")));
     socket.closeHandler(v -> detach(socket));
@@ -100,7 +100,7 @@ final class LiveHub {
   private void detach(ServerWebSocket socket) {
     Set<String> channels = subscriptions.remove(socket);
     if (channels != null) {
-      audience.leave();
+      connections.decrementAndGet();
       channels.forEach(channel -> unsubscribe(socket, channel));
     }
   }

@@ -1,8 +1,6 @@
 package io.callbackingress.family.live;
 
 import io.callbackingress.events.Event;
-import io.callbackingress.events.EventAudience;
-import io.callbackingress.events.EventOutbox.Announcement;
 import io.callbackingress.events.StoredEvents;
 import io.callbackingress.spi.FamilyContext;
 import io.vertx.core.Vertx;
@@ -14,7 +12,13 @@ import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,17 +26,20 @@ import org.slf4j.LoggerFactory;
  * The one stream of events that live subscribers see, each event exactly once, wherever it was
  * produced (SPEC 3.7). This process's events come from {@link Event#ADDRESS}, where the writer
  * publishes them after commit; other replicas' events come through {@code LISTEN ingress_events}
- * on one dedicated connection: each notification announces a batch of another process, read back
- * from the outbox. Both are republished, locally only, on {@link #ADDRESS}, which every loop's
- * {@link LiveHub} consumes.
+ * on one dedicated connection, read back from the outbox by the announced id. Both are
+ * republished, locally only, on {@link #ADDRESS}, which every loop's {@link LiveHub} consumes.
  *
- * <p>Implementation notes: a notification reaches every replica, the producing one included; the
- * announcement's origin tells this process's own batches apart, and those are skipped, since they
- * came on the event bus already. Announcements that arrive while a read is in flight are read
- * together in the next one. All of this runs on the event loop that started it.
+ * <p>Implementation notes: the notification reaches every replica, the producing one included,
+ * and may arrive before or after the local publication of the same event — both follow the same
+ * commit. So the ids already passed on are remembered (a bounded set) and whichever path brings
+ * an event first passes it on; the other is dropped, before the read and again after it.
+ * Notifications that arrive while a read is in flight are read together in the next one. All of
+ * this runs on the event loop that started it, so the set needs no locking.
  *
- * <p>While nobody in the process listens ({@link EventAudience}), announcements are not read back:
- * there is nobody to deliver to, and a subscriber sees the events that follow its subscription.
+ * <p>While no WebSocket is open anywhere in the process, nothing is republished and no
+ * notification is read back: there is nobody to deliver to, and a subscriber sees the events that
+ * follow its subscription only. This process's own events are still remembered, so a
+ * notification of one of them that arrives after a subscriber came is not taken for news.
  *
  * <p>Live delivery is best effort: while the listening connection is down (it reconnects every
  * second) other replicas' events are not seen here. A consumer that must see every event pages
@@ -44,9 +51,13 @@ final class LiveStream {
 
   private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
   private static final String CHANNEL = "ingress_events";
-  private static final String READ = "SELECT " + StoredEvents.COLUMNS + " FROM ingress_events AS e"
-      + " JOIN unnest($1::int8[], $2::int8[], $3::int8[]) AS batch(tx, first_seq, last_seq)"
-      + " ON e.seq BETWEEN batch.first_seq AND batch.last_seq AND e.tx = batch.tx ORDER BY e.seq";
+  private static final String READ = "SELECT " + StoredEvents.COLUMNS
+      + " FROM ingress_events WHERE id = ANY($1::uuid[]) ORDER BY seq";
+  /**
+   * Ids to recognise when the other path brings the same event: far more than are published
+   * during one notification round trip even at tens of thousands of events a second.
+   */
+  private static final int REMEMBERED = 65_536;
   /** Between attempts to (re)connect the listening connection. */
   private static final long RECONNECT_MS = 1_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -54,20 +65,26 @@ final class LiveStream {
   private final Vertx vertx;
   private final EventBus bus;
   private final SqlClient reads;
-  private final EventAudience audience;
-  private List<Announcement> announced = new ArrayList<>();
+  private final AtomicInteger connections;
+  private final Set<String> passedOn = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > REMEMBERED;
+    }
+  });
+  private List<UUID> announced = new ArrayList<>();
   private boolean reading;
 
-  private LiveStream(Vertx vertx, SqlClient reads, EventAudience audience) {
+  private LiveStream(Vertx vertx, SqlClient reads, AtomicInteger connections) {
     this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.reads = reads;
-    this.audience = audience;
+    this.connections = connections;
   }
 
   /** Starts the stream; called once per process, on an event loop. */
-  static void start(FamilyContext context) {
-    LiveStream stream = new LiveStream(context.vertx(), context.reads(), context.events());
+  static void start(FamilyContext context, AtomicInteger connections) {
+    LiveStream stream = new LiveStream(context.vertx(), context.reads(), connections);
     stream.bus.<JsonObject>localConsumer(Event.ADDRESS, message -> stream.passOn(message.body()));
     PgSubscriber subscriber = PgSubscriber.subscriber(context.vertx(), context.database().connectOptions())
         .reconnectPolicy(attempt -> RECONNECT_MS);
@@ -82,19 +99,22 @@ final class LiveStream {
     });
   }
 
+  /** Remembered even with no socket open, so its late notification is not read back for a subscriber who came after it. */
   private void passOn(JsonObject envelope) {
-    bus.publish(ADDRESS, envelope, LOCAL);
+    if (passedOn.add(envelope.getString("id")) && connections.get() > 0) {
+      bus.publish(ADDRESS, envelope, LOCAL);
+    }
   }
 
-  private void announced(String payload) {
-    if (audience.isEmpty()) {
+  private void announced(String id) {
+    if (connections.get() == 0 || passedOn.contains(id)) {
       return;
     }
-    Announcement batch = Announcement.parse(payload);
-    if (batch == null || batch.origin().equals(audience.origin())) {
+    try {
+      announced.add(UUID.fromString(id));
+    } catch (IllegalArgumentException notOurs) {
       return;
     }
-    announced.add(batch);
     readAnnounced();
   }
 
@@ -103,18 +123,17 @@ final class LiveStream {
       return;
     }
     reading = true;
-    List<Announcement> batches = announced;
+    List<UUID> ids = announced;
     announced = new ArrayList<>();
-    Tuple ranges = Tuple.of(batches.stream().map(Announcement::tx).toArray(Long[]::new),
-        batches.stream().map(Announcement::firstSeq).toArray(Long[]::new),
-        batches.stream().map(Announcement::lastSeq).toArray(Long[]::new));
-    reads.preparedQuery(READ).execute(ranges)
+    reads.preparedQuery(READ).execute(Tuple.of(ids.toArray(UUID[]::new)))
         .onSuccess(rows -> {
           for (Row row : rows) {
-            passOn(StoredEvents.envelope(row));
+            if (!passedOn.contains(row.getUUID("id").toString())) {
+              passOn(StoredEvents.envelope(row));
+            }
           }
         })
-        .onFailure(failure -> log.warn("cannot read {} announced batches for live subscribers: {}", batches.size(),
+        .onFailure(failure -> log.warn("cannot read {} announced events for live subscribers: {}", ids.size(),
             failure.getMessage()))
         .onComplete(done -> {
           reading = false;
