@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
@@ -17,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -163,6 +165,9 @@ class LiveFamilyTest {
   @Test
   void anEventOnOneReplicaReachesSubscribersOfAnotherExactlyOnce() throws InterruptedException {
     try (IngressServer other = IngressServer.start(server.databaseUri, server.redisUri, new JsonObject(), Map.of())) {
+      // Live delivery across replicas is best effort until a replica's LISTEN connection is up.
+      Eventually.await(Duration.ofSeconds(10), "both replicas LISTEN ingress_events", () -> uncheckedCount(
+          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%ingress_events%'") >= 2);
       Subscriber there = Subscriber.connect(other.port);
       Subscriber here = Subscriber.connect(server.port);
       String job = "replica-job-" + System.nanoTime();
@@ -182,6 +187,14 @@ class LiveFamilyTest {
       assertNull(there.poll(100));
       there.close();
       here.close();
+    }
+  }
+
+  private static long uncheckedCount(String query) {
+    try {
+      return count(query);
+    } catch (SQLException e) {
+      throw new IllegalStateException(query, e);
     }
   }
 
