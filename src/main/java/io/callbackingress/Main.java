@@ -1,6 +1,6 @@
 package io.callbackingress;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.config.ConfigLoader;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.embedded.EmbeddedServices;

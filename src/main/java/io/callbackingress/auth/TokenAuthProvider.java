@@ -1,6 +1,6 @@
 package io.callbackingress.auth;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.AuthProvider;
 import io.callbackingress.spi.Authenticator;

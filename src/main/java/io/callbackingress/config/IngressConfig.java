@@ -1,5 +1,6 @@
 package io.callbackingress.config;
 
+import io.callbackingress.spi.ConfigException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.callbackingress.http;
 
+import io.callbackingress.spi.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,6 +1,5 @@
 package io.callbackingress.spi;
 
-import io.callbackingress.audit.AuditRecord;
 
 /**
  * Receives one record per request (SPEC 8, 12), chosen by {@code plugins.audit}. Built-ins:

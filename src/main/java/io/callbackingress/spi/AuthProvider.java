@@ -13,7 +13,7 @@ public interface AuthProvider {
 
   /**
    * Builds the authenticator of one family at start-up. A setting it cannot work with throws
-   * {@link io.callbackingress.config.ConfigException} naming the key, which stops start-up.
+   * {@link io.callbackingress.spi.ConfigException} naming the key, which stops start-up.
    */
   Authenticator create(String family, IngressConfig config, Map<String, String> env);
 }

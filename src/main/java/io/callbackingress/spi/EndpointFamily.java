@@ -1,7 +1,5 @@
 package io.callbackingress.spi;
 
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.store.WriteOperation;
 import java.util.List;
 
 /**

@@ -1,9 +1,7 @@
 package io.callbackingress.spi;
 
 import io.callbackingress.config.IngressConfig;
-import io.callbackingress.spool.SpoolStats;
 import io.callbackingress.store.Database;
-import io.callbackingress.store.Writer;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.SqlClient;
 import java.util.Map;

@@ -1,5 +1,6 @@
 package io.callbackingress.spool;
 
+import io.callbackingress.spi.SpoolStats;
 import io.callbackingress.config.IngressConfig;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -1,6 +1,6 @@
 package io.callbackingress.store;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.config.IngressConfig;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

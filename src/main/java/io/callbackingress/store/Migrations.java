@@ -1,6 +1,6 @@
 package io.callbackingress.store;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
 import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;

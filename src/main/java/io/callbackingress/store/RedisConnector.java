@@ -1,6 +1,6 @@
 package io.callbackingress.store;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.config.IngressConfig;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;

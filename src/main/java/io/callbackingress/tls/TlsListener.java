@@ -1,6 +1,6 @@
 package io.callbackingress.tls;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.config.IngressConfig;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;

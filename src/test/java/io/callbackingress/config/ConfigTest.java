@@ -1,5 +1,6 @@
 package io.callbackingress.config;
 
+import io.callbackingress.spi.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 

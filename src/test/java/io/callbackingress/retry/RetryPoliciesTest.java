@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.config.IngressConfig;
-import io.callbackingress.spi.Plugins;
+import io.callbackingress.config.Plugins;
 import io.callbackingress.spi.RetryPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;

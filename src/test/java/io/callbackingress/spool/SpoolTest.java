@@ -1,5 +1,6 @@
 package io.callbackingress.spool;
 
+import io.callbackingress.spi.SpoolStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;

@@ -1,13 +1,13 @@
 package io.callbackingress.support;
 
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteOperation;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.TextRule;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.WriteOperation;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.TextRule;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

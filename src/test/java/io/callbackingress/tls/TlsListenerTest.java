@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.Ingress;
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.config.ConfigNode;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.support.CapturedLogs;

@@ -2,11 +2,11 @@ package io.callbackingress.family.ai;
 
 import io.callbackingress.family.ai.AiRequests.Analysis;
 import io.callbackingress.family.ai.AiRequests.Response;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteOperation;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;

@@ -1,9 +1,9 @@
 package io.callbackingress.family.internal;
 
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
 import io.vertx.core.Future;

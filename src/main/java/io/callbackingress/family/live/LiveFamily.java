@@ -1,14 +1,14 @@
 package io.callbackingress.family.live;
 
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteOperation;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.WriteOperation;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

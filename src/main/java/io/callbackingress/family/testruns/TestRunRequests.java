@@ -1,10 +1,10 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.ids.TimeOrderedIds;
-import io.callbackingress.sanitize.Sanitizer;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.TextRule;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.Sanitizer;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.TextRule;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.store.RowInsert;
-import io.callbackingress.store.Rows;
+import io.callbackingress.spi.RowInsert;
+import io.callbackingress.spi.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

@@ -1,16 +1,16 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Replies;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.Replies;
+import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.family.testruns.TestRunRequests.Submission;
 import io.callbackingress.family.testruns.TestRunRequests.Update;
-import io.callbackingress.store.InsertOperation;
-import io.callbackingress.store.WriteOperation;
-import io.callbackingress.validation.Uuids;
+import io.callbackingress.spi.InsertOperation;
+import io.callbackingress.spi.WriteOperation;
+import io.callbackingress.spi.Uuids;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;

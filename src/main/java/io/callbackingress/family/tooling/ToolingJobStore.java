@@ -1,6 +1,6 @@
 package io.callbackingress.family.tooling;
 
-import io.callbackingress.store.Rows;
+import io.callbackingress.spi.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;

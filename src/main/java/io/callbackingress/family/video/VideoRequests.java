@@ -1,8 +1,8 @@
 package io.callbackingress.family.video;
 
-import io.callbackingress.sanitize.Sanitizer;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.Sanitizer;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonObject;
 
 /** The request bodies of the video_production family (SPEC 3.4): bare objects, no wrapper key. */

@@ -1,6 +1,6 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.http.Call;
+import io.callbackingress.spi.Call;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Base64;

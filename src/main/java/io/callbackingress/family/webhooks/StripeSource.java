@@ -1,8 +1,8 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.validation.Identifiers;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Identifiers;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,17 +1,17 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.config.IngressConfig;
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
-import io.callbackingress.idempotency.IdempotencyKey;
-import io.callbackingress.ids.TimeOrderedIds;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.TimeOrderedIds;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteOperation;
-import io.callbackingress.validation.Identifiers;
+import io.callbackingress.spi.WriteOperation;
+import io.callbackingress.spi.Identifiers;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
