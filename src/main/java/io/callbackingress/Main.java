@@ -1,11 +1,11 @@
 package io.callbackingress;
 
-import io.callbackingress.spi.ConfigException;
 import io.callbackingress.config.ConfigLoader;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.embedded.EmbeddedServices;
 import io.callbackingress.metrics.AcceptedPeers;
 import io.callbackingress.metrics.PrometheusRegistry;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.store.Database;
 import io.callbackingress.store.Migrations;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -1,20 +1,20 @@
 package io.callbackingress.http;
 
-import io.callbackingress.spi.ApiException;
-import io.callbackingress.spi.Reply;
-import io.callbackingress.spi.Endpoint;
 import io.callbackingress.audit.AuditClock;
-import io.callbackingress.spi.AuditRecord;
-import io.callbackingress.spi.IdempotencyKey;
 import io.callbackingress.idempotency.InFlightKeys;
 import io.callbackingress.ratelimit.RateDecision;
 import io.callbackingress.ratelimit.RateLimiter;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.AuditRecord;
 import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.Authenticator;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.IdempotencyKey;
 import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.Violations;
 import io.callbackingress.store.Outages;
 import io.callbackingress.store.WriteBudget;
-import io.callbackingress.spi.Violations;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;

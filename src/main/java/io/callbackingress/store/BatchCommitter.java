@@ -1,13 +1,13 @@
 package io.callbackingress.store;
 
-import io.callbackingress.spi.InsertOperation;
-import io.callbackingress.spi.WriteContext;
-import io.callbackingress.spi.WriteOperation;
 import io.callbackingress.events.Event;
 import io.callbackingress.events.EventOutbox;
-import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.InsertOperation;
 import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.WriteContext;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;

@@ -1,8 +1,8 @@
 package io.callbackingress.store;
 
-import io.callbackingress.spi.WriteOperation;
-import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 

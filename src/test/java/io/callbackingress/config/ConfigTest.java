@@ -1,9 +1,9 @@
 package io.callbackingress.config;
 
-import io.callbackingress.spi.ConfigException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.callbackingress.spi.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;

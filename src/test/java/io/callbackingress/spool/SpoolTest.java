@@ -1,6 +1,5 @@
 package io.callbackingress.spool;
 
-import io.callbackingress.spi.SpoolStats;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -10,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.SpoolStats;
 import io.callbackingress.support.BlockedThreads;
 import io.callbackingress.support.TestVertx;
 import io.vertx.core.Context;

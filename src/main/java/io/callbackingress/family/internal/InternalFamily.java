@@ -3,9 +3,9 @@ package io.callbackingress.family.internal;
 import io.callbackingress.spi.ApiException;
 import io.callbackingress.spi.Call;
 import io.callbackingress.spi.Endpoint;
-import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -25,6 +25,12 @@ public final class InternalFamily implements EndpointFamily {
   @Override
   public String name() {
     return "internal";
+  }
+
+  /** Other services' reads of everything that arrived: never open by default (SPEC 3.8, 11). */
+  @Override
+  public String defaultAuth() {
+    return "token";
   }
 
   @Override

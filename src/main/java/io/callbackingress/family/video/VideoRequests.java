@@ -1,7 +1,7 @@
 package io.callbackingress.family.video;
 
-import io.callbackingress.spi.Sanitizer;
 import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.Sanitizer;
 import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonObject;
 

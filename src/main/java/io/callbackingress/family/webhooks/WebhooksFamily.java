@@ -1,17 +1,17 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.spi.ConfigException;
-import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.ApiException;
 import io.callbackingress.spi.Call;
+import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.ConfigSection;
 import io.callbackingress.spi.Endpoint;
-import io.callbackingress.spi.Reply;
-import io.callbackingress.spi.IdempotencyKey;
-import io.callbackingress.spi.TimeOrderedIds;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.spi.WriteOperation;
+import io.callbackingress.spi.IdempotencyKey;
 import io.callbackingress.spi.Identifiers;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -69,9 +69,22 @@ public final class WebhooksFamily implements EndpointFamily {
 
   private static final Set<String> MEDIA_TYPES = Set.of(WebhookSource.JSON, WebhookSource.FORM);
 
+  private WebhookSettings settings;
+
   @Override
   public String name() {
     return "webhooks";
+  }
+
+  /** SPEC 11 placed the webhooks' keys at the top level, before families had sections of their own. */
+  @Override
+  public String configSection() {
+    return "webhooks";
+  }
+
+  @Override
+  public void configure(ConfigSection section) {
+    settings = WebhookSettings.read(section, Set.of("standard"));
   }
 
   @Override
@@ -89,7 +102,7 @@ public final class WebhooksFamily implements EndpointFamily {
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    IngressConfig.Webhooks config = context.config().webhooks();
+    WebhookSettings config = settings;
     Map<String, String> env = context.env();
     long tolerance = config.toleranceSeconds();
     List<String> github = secrets(env, config.githubSecretsEnv());

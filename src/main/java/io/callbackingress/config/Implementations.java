@@ -7,9 +7,9 @@ import java.util.ServiceLoader;
 import java.util.function.Function;
 
 /** Finds extension-point implementations on the class path (SPEC 12). */
-public final class Plugins {
+public final class Implementations {
 
-  private Plugins() {}
+  private Implementations() {}
 
   public static <T> List<T> all(Class<T> type) {
     List<T> found = new ArrayList<>();
