@@ -4,9 +4,9 @@ import io.callbackingress.spi.AuthProvider;
 import io.callbackingress.spi.AuthSettings;
 import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -27,9 +27,7 @@ public final class TokenAuthProvider implements AuthProvider {
   @Override
   public Authenticator create(AuthSettings settings) {
     String variable = settings.tokensEnv();
-    List<byte[]> tokens = Arrays.stream(settings.env().getOrDefault(variable, "").split(","))
-        .map(String::trim)
-        .filter(token -> !token.isEmpty())
+    List<byte[]> tokens = Secrets.of(settings.env(), variable).stream()
         .map(token -> {
           if (token.length() < MIN_TOKEN_LENGTH) {
             throw new ConfigException("auth.tokensEnv",

@@ -10,6 +10,7 @@ import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.JsonBodies;
 import io.callbackingress.spi.MetricsCollector;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.Violations;
@@ -174,7 +175,7 @@ public final class Pipeline {
       exchange.heldBody = body;
       call.body(body);
       if (endpoint.body() == Endpoint.BodyKind.JSON) {
-        call.json(BodyReader.parseObject(body));
+        call.json(JsonBodies.object(body));
       }
       return null;
     });

@@ -1,18 +1,16 @@
-package io.callbackingress.family.webhooks;
+package io.callbackingress.spi;
 
-import io.callbackingress.spi.Call;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Set;
 
 /**
- * One sender's signing scheme (SPEC 3.5). The family runs the steps in the order callers rely on
- * (SPEC 11a): {@link #verified}, then {@link #requiredHeaders}, then the body, then {@link #delivery}.
+ * One sender of webhooks and how its deliveries are signed (SPEC 3.5), built at start-up with its
+ * secrets. The webhooks family runs the steps in the order callers rely on (SPEC 11a):
+ * {@link #verified}, then {@link #requiredHeaders}, then the body, then {@link #delivery}. Runs on
+ * event loops: implementations must not block.
  */
-interface WebhookSource {
-
-  String JSON = "application/json";
-  String FORM = "application/x-www-form-urlencoded";
+public interface WebhookSource {
 
   /** The source's name in storage, events, metrics and the idempotency scope. */
   String name();
