@@ -9,7 +9,6 @@ public record AuditRecord(String ts, String requestId, String method, String pat
 
   private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
-
   /**
    * The record as one JSON line, written field by field: it is built for every request, and a
    * JsonObject tree plus a generic encoder cost several times as much as the line itself.

@@ -186,7 +186,6 @@ public final class WebhooksFamily implements EndpointFamily {
           .map(reply -> reply.replayed() ? duplicate() : reply);
     }
 
-
     /** The JSON object of the body, or of a form's {@code payload} field (SPEC 3.5). */
     private static JsonObject payload(Call call) {
       Buffer body = call.body();
