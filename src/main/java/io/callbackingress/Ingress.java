@@ -52,6 +52,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -260,6 +261,11 @@ public final class Ingress {
 
   public IngressConfig config() {
     return config;
+  }
+
+  /** The enabled families. */
+  public Collection<EndpointFamily> families() {
+    return families.values();
   }
 
   /** The HTTPS listener's settings, or null when {@code tls.enabled} is false. */

@@ -54,6 +54,15 @@ public interface EndpointFamily {
     return List.of();
   }
 
+  /**
+   * Flyway locations ({@code classpath:db/<name>}) holding the family's own migrations, applied at
+   * start-up when it is enabled. They are versioned apart from the core's and from other families'
+   * (a history table per family), so a plugin's first migration is its {@code V1}.
+   */
+  default List<String> migrations() {
+    return List.of();
+  }
+
   /** The family's own tables that retention keeps for {@code retention.familySeconds.<name>} (SPEC 14). */
   default List<RetainedTable> retainedTables() {
     return List.of();
