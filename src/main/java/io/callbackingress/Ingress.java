@@ -1,13 +1,14 @@
 package io.callbackingress;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.config.Implementations;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.events.EventOutbox;
-import io.callbackingress.http.ClientAddresses;
-import io.callbackingress.http.IngressVerticle;
 import io.callbackingress.http.BodyReader;
+import io.callbackingress.http.ClientAddresses;
 import io.callbackingress.http.Pipeline;
 import io.callbackingress.idempotency.InFlightKeys;
+import io.callbackingress.metrics.CircuitGauge;
+import io.callbackingress.metrics.EventLoopLag;
 import io.callbackingress.ops.HealthCheck;
 import io.callbackingress.ops.OperationsEndpoints;
 import io.callbackingress.ops.Readiness;
@@ -17,33 +18,33 @@ import io.callbackingress.retention.Retention;
 import io.callbackingress.retention.RetentionVerticle;
 import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.AuthProvider;
+import io.callbackingress.spi.AuthSettings;
 import io.callbackingress.spi.Authenticator;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.spi.LiveChannel;
 import io.callbackingress.spi.MetricsCollector;
-import io.callbackingress.spi.Plugins;
-import io.callbackingress.store.BatchWriter;
-import io.callbackingress.metrics.CircuitGauge;
-import io.callbackingress.metrics.EventLoopLag;
 import io.callbackingress.spi.RetryPolicy;
+import io.callbackingress.spi.SpoolStats;
+import io.callbackingress.spi.WriteOperation;
+import io.callbackingress.spi.Writer;
 import io.callbackingress.spool.Spool;
-import io.callbackingress.spool.SpoolStats;
 import io.callbackingress.store.BatchCommitter;
+import io.callbackingress.store.BatchWriter;
+import io.callbackingress.store.Database;
 import io.callbackingress.store.PostgresCircuit;
+import io.callbackingress.store.RedisConnector;
 import io.callbackingress.store.SpoolReplayer;
 import io.callbackingress.store.Spooler;
-import io.callbackingress.store.WriteOperation;
-import java.util.concurrent.CopyOnWriteArrayList;
-import io.callbackingress.store.Database;
-import io.callbackingress.store.RedisConnector;
 import io.callbackingress.store.WriteBudget;
-import io.callbackingress.store.Writer;
 import io.callbackingress.tls.TlsListener;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -51,9 +52,11 @@ import io.vertx.redis.client.Request;
 import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.SqlClient;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -89,6 +92,9 @@ public final class Ingress {
   private final RetryPolicy retryPolicy;
   private final MeterRegistry registry;
   private final List<String> deployments = new CopyOnWriteArrayList<>();
+  /** Stopped after the listeners, so no request reaches a family that has let go of its resources. */
+  private final List<String> familyDeployments = new CopyOnWriteArrayList<>();
+  private final List<LiveChannel> liveChannels;
   private long readinessRefresh = -1;
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
@@ -112,6 +118,7 @@ public final class Ingress {
     this.spool = spool;
     this.retryPolicy = retryPolicy;
     this.registry = registry;
+    this.liveChannels = families.values().stream().flatMap(family -> family.liveChannels().stream()).toList();
     this.circuit = new PostgresCircuit(vertx, Math.max(MIN_CIRCUIT_RESET_MS, config.retry().baseMs()));
     CircuitGauge.register(metrics, "postgres", circuit.breaker());
     metrics.gauge("ingress.spool.depth", null, null, () -> spool.stats().depth());
@@ -134,19 +141,22 @@ public final class Ingress {
    */
   public static Ingress create(IngressConfig config, Map<String, String> env, Vertx vertx,
                                PrometheusMeterRegistry registry, String postgresUri, String redisUri, Spool spool) {
-    MetricsCollector metrics = Plugins.named(MetricsCollector.class, MetricsCollector::name,
+    MetricsCollector metrics = Implementations.named(MetricsCollector.class, MetricsCollector::name,
         config.plugins().metrics(), "plugins.metrics");
     metrics.bind(registry);
-    AuditSink audit = Plugins.named(AuditSink.class, AuditSink::name, config.plugins().audit(), "plugins.audit");
-    RetryPolicy retryPolicy = Plugins.named(RetryPolicy.class, RetryPolicy::name, config.retry().policy(), "retry.policy");
+    AuditSink audit = Implementations.named(AuditSink.class, AuditSink::name, config.plugins().audit(), "plugins.audit");
+    RetryPolicy retryPolicy = Implementations.named(RetryPolicy.class, RetryPolicy::name, config.retry().policy(), "retry.policy");
     // TLS files first: an unusable certificate must stop start-up before anything connects.
     TlsListener tls = config.tls().enabled() ? TlsListener.create(config.tls(), vertx) : null;
     Map<String, EndpointFamily> families = enabledFamilies(config);
     Map<String, Authenticator> authenticators = new LinkedHashMap<>();
+    boolean clientCertificates = config.tls().enabled() && !config.tls().clientAuth().equals("none");
     for (String family : families.keySet()) {
-      String mode = config.family(family).auth();
-      AuthProvider provider = Plugins.named(AuthProvider.class, AuthProvider::name, mode, "families." + family + ".auth");
-      authenticators.put(family, provider.create(family, config, env));
+      IngressConfig.Family settings = config.family(family);
+      AuthProvider provider = Implementations.named(AuthProvider.class, AuthProvider::name, settings.auth(),
+          "families." + family + ".auth");
+      authenticators.put(family, provider.create(new AuthSettings(family, settings.allowedIdentities(), config.tokensEnv(),
+          clientCertificates, env)));
     }
     ClientAddresses clientAddresses;
     try {
@@ -177,8 +187,18 @@ public final class Ingress {
         families, authenticators, Map.copyOf(env), tls, spool, retryPolicy, registry);
   }
 
-  /** Deploys the server verticles; completes when every listener is bound. */
+  /** Starts the families, then deploys the server verticles; completes when every listener is bound. */
   public Future<Void> deploy() {
+    return Future.all(families.values().stream()
+            .map(family -> vertx.deployVerticle(() -> new FamilyVerticle(family, this), new DeploymentOptions()))
+            .toList())
+        .compose(started -> {
+          familyDeployments.addAll(started.list());
+          return deployServers();
+        });
+  }
+
+  private Future<Void> deployServers() {
     int instances = eventLoops(config);
     Future<String> main = vertx.deployVerticle(() -> new IngressVerticle(this, false),
         new DeploymentOptions().setInstances(instances));
@@ -226,6 +246,7 @@ public final class Ingress {
     readiness.drain();
     vertx.cancelTimer(readinessRefresh);
     return Future.join(deployments.stream().map(vertx::undeploy).toList())
+        .eventually(() -> Future.join(familyDeployments.stream().map(vertx::undeploy).toList()))
         .eventually(spool::close)
         .eventually(vertx::close)
         .mapEmpty();
@@ -240,6 +261,11 @@ public final class Ingress {
 
   public IngressConfig config() {
     return config;
+  }
+
+  /** The enabled families. */
+  public Collection<EndpointFamily> families() {
+    return families.values();
   }
 
   /** The HTTPS listener's settings, or null when {@code tls.enabled} is false. */
@@ -270,8 +296,13 @@ public final class Ingress {
       }
 
       @Override
-      public IngressConfig config() {
-        return config;
+      public String spiPath(String path) {
+        return config.spiBasePath() + path;
+      }
+
+      @Override
+      public int maxOutputBytes() {
+        return config.limits().maxOutputBytes();
       }
 
       @Override
@@ -295,8 +326,13 @@ public final class Ingress {
       }
 
       @Override
-      public Database database() {
-        return database;
+      public PgConnectOptions postgres() {
+        return database.connectOptions();
+      }
+
+      @Override
+      public List<LiveChannel> liveChannels() {
+        return liveChannels;
       }
 
       @Override
@@ -332,24 +368,17 @@ public final class Ingress {
   /** The shortest pause before a tripped Postgres circuit lets a trial through. */
   private static final long MIN_CIRCUIT_RESET_MS = 100;
 
+  /** The enabled families by name, in the order they were found. */
   private static Map<String, EndpointFamily> enabledFamilies(IngressConfig config) {
-    Map<String, EndpointFamily> available = new LinkedHashMap<>();
-    for (EndpointFamily family : Plugins.all(EndpointFamily.class)) {
-      available.put(family.name(), family);
-    }
     Map<String, EndpointFamily> enabled = new LinkedHashMap<>();
     config.families().forEach((name, settings) -> {
       if (!settings.enabled()) {
         return;
       }
-      EndpointFamily family = available.get(name);
-      if (family == null) {
-        if (!IngressConfig.BUILT_IN_FAMILIES.containsKey(name)) {
-          throw new ConfigException("families." + name, "no EndpointFamily named \"" + name + "\" on the class path");
-        }
-        return;
+      if (settings.implementation() == null) {
+        throw new ConfigException("families." + name, "no EndpointFamily named \"" + name + "\" on the class path");
       }
-      enabled.put(name, family);
+      enabled.put(name, settings.implementation());
     });
     return enabled;
   }

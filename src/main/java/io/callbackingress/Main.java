@@ -1,11 +1,11 @@
 package io.callbackingress;
 
-import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.ConfigLoader;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.embedded.EmbeddedServices;
 import io.callbackingress.metrics.AcceptedPeers;
 import io.callbackingress.metrics.PrometheusRegistry;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.store.Database;
 import io.callbackingress.store.Migrations;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -56,7 +56,7 @@ public final class Main {
           .withMetrics(new AcceptedPeers(new MicrometerMetricsFactory(registry)))
           .build();
       Ingress ingress = Ingress.create(config, env, vertx, registry, postgresUri, redisUri, Ingress.openSpool(vertx, config));
-      Migrations.migrate(Database.of(postgresUri, config.postgres(), env));
+      Migrations.migrate(Database.of(postgresUri, config.postgres(), env), ingress.families());
       // main may wait: it is not an event loop.
       ingress.deploy().await();
       Vertx running = vertx;

@@ -1,5 +1,6 @@
 package io.callbackingress.audit;
 
+import io.callbackingress.spi.AuditRecord;
 import io.callbackingress.spi.AuditSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,5 +1,6 @@
 package io.callbackingress.audit;
 
+import io.callbackingress.spi.AuditRecord;
 import io.callbackingress.spi.AuditSink;
 
 /** Records nothing. */

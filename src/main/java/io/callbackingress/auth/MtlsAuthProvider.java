@@ -1,10 +1,9 @@
 package io.callbackingress.auth;
 
-import io.callbackingress.config.ConfigException;
-import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.AuthProvider;
+import io.callbackingress.spi.AuthSettings;
 import io.callbackingress.spi.Authenticator;
-import java.util.Map;
+import io.callbackingress.spi.ConfigException;
 import java.util.Set;
 
 /**
@@ -20,15 +19,14 @@ public final class MtlsAuthProvider implements AuthProvider {
   }
 
   @Override
-  public Authenticator create(String family, IngressConfig config, Map<String, String> env) {
-    IngressConfig.Tls tls = config.tls();
-    if (!tls.enabled() || tls.clientAuth().equals("none")) {
-      throw new ConfigException("families." + family + ".auth",
+  public Authenticator create(AuthSettings settings) {
+    if (!settings.clientCertificates()) {
+      throw new ConfigException("families." + settings.family() + ".auth",
           "is mtls but tls.enabled is false or tls.clientAuth is none, so no client certificate can arrive");
     }
-    Set<String> allowed = Set.copyOf(config.family(family).allowedIdentities());
+    Set<String> allowed = Set.copyOf(settings.allowedIdentities());
     if (allowed.isEmpty()) {
-      throw new ConfigException("families." + family + ".allowedIdentities", "is empty but the family's auth is mtls");
+      throw new ConfigException("families." + settings.family() + ".allowedIdentities", "is empty but the family's auth is mtls");
     }
     return call -> {
       String identity = call.identity();

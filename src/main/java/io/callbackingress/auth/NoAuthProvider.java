@@ -1,9 +1,8 @@
 package io.callbackingress.auth;
 
-import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.AuthProvider;
+import io.callbackingress.spi.AuthSettings;
 import io.callbackingress.spi.Authenticator;
-import java.util.Map;
 
 /** {@code none}: the network is the guard (SPEC 4). */
 public final class NoAuthProvider implements AuthProvider {
@@ -14,7 +13,7 @@ public final class NoAuthProvider implements AuthProvider {
   }
 
   @Override
-  public Authenticator create(String family, IngressConfig config, Map<String, String> env) {
+  public Authenticator create(AuthSettings settings) {
     return Authenticator.NONE;
   }
 }

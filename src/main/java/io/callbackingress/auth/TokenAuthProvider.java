@@ -1,14 +1,13 @@
 package io.callbackingress.auth;
 
-import io.callbackingress.config.ConfigException;
-import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.AuthProvider;
+import io.callbackingress.spi.AuthSettings;
 import io.callbackingress.spi.Authenticator;
+import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * {@code token}: {@code X-Internal-Auth} must equal one of the tokens in the variable named by
@@ -26,11 +25,9 @@ public final class TokenAuthProvider implements AuthProvider {
   }
 
   @Override
-  public Authenticator create(String family, IngressConfig config, Map<String, String> env) {
-    String variable = config.tokensEnv();
-    List<byte[]> tokens = Arrays.stream(env.getOrDefault(variable, "").split(","))
-        .map(String::trim)
-        .filter(token -> !token.isEmpty())
+  public Authenticator create(AuthSettings settings) {
+    String variable = settings.tokensEnv();
+    List<byte[]> tokens = Secrets.of(settings.env(), variable).stream()
         .map(token -> {
           if (token.length() < MIN_TOKEN_LENGTH) {
             throw new ConfigException("auth.tokensEnv",
@@ -40,7 +37,7 @@ public final class TokenAuthProvider implements AuthProvider {
         })
         .toList();
     if (tokens.isEmpty()) {
-      throw new ConfigException("families." + family + ".auth",
+      throw new ConfigException("families." + settings.family() + ".auth",
           "is token but " + variable + " (auth.tokensEnv) holds no token");
     }
     return call -> {

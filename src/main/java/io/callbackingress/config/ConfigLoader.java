@@ -1,5 +1,6 @@
 package io.callbackingress.config;
 
+import io.callbackingress.spi.ConfigException;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;

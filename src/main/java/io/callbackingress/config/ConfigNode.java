@@ -1,5 +1,7 @@
 package io.callbackingress.config;
 
+import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.ConfigSection;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +20,7 @@ import java.util.Set;
  * only hit known keys and every failure names the key. {@link #finish()} rejects whatever keys the
  * reader never asked for.
  */
-public final class ConfigNode {
+public final class ConfigNode implements ConfigSection {
 
   private final String path;
   private final JsonObject json;

@@ -1,5 +1,8 @@
 package io.callbackingress.config;
 
+import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.RetrySettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,7 +23,6 @@ public record IngressConfig(
     Redis redis,
     RateLimit rateLimit,
     int idempotencyTtlSeconds,
-    Webhooks webhooks,
     Limits limits,
     Spool spool,
     String tokensEnv,
@@ -29,36 +31,37 @@ public record IngressConfig(
     Plugins plugins,
     Retention retention) {
 
-  /** The built-in families and their default auth mode. */
-  public static final Map<String, String> BUILT_IN_FAMILIES = builtInFamilies();
-
   private static final int PORT_MAX = 65_535;
 
+  /** Reads the whole configuration, the sections of the families found on the class path included. */
   public static IngressConfig read(ConfigNode root) {
+    return read(root, Implementations.all(EndpointFamily.class));
+  }
+
+  static IngressConfig read(ConfigNode root, List<EndpointFamily> available) {
     IngressConfig config = new IngressConfig(
         Http.read(root.child("http")),
         Tls.read(root.child("tls")),
         Management.read(root.child("management")),
         readBasePath(root.child("spi")),
-        readFamilies(root.child("families"), root.childNames("families", BUILT_IN_FAMILIES.keySet())),
+        readFamilies(root, available),
         Postgres.read(root.child("postgres")),
         Redis.read(root.child("redis")),
         RateLimit.read(root.child("rateLimit")),
         readTtl(root.child("idempotency")),
-        Webhooks.read(root.child("webhooks")),
         Limits.read(root.child("limits")),
         Spool.read(root.child("spool")),
         readTokensEnv(root.child("auth")),
         Retry.read(root.child("retry")),
         Shutdown.read(root.child("shutdown")),
         Plugins.read(root.child("plugins")),
-        Retention.read(root.child("retention")));
+        Retention.read(root.child("retention"), available));
     root.finish();
     return config;
   }
 
   public Family family(String name) {
-    return families.getOrDefault(name, new Family(false, "none", List.of()));
+    return families.getOrDefault(name, new Family(false, "none", List.of(), null));
   }
 
   public record Http(String host, int port, int instances, long maxBodyBytes, int idleTimeoutSeconds,
@@ -121,17 +124,38 @@ public record IngressConfig(
     }
   }
 
-  public record Family(boolean enabled, String auth, List<String> allowedIdentities) {}
+  /**
+   * {@code families.<name>}: whether the family serves, how its callers authenticate, and the
+   * family itself, configured from its own section.
+   */
+  public record Family(boolean enabled, String auth, List<String> allowedIdentities, EndpointFamily implementation) {}
 
-  private static Map<String, Family> readFamilies(ConfigNode n, Set<String> names) {
+  /**
+   * One entry per family on the class path, configured from its section, and one per family the
+   * file names that is found nowhere (its implementation null: start-up refuses it if enabled).
+   */
+  private static Map<String, Family> readFamilies(ConfigNode root, List<EndpointFamily> available) {
+    ConfigNode n = root.child("families");
+    Map<String, EndpointFamily> byName = new LinkedHashMap<>();
+    available.forEach(family -> byName.put(family.name(), family));
     Map<String, Family> families = new LinkedHashMap<>();
-    for (String name : names) {
+    for (String name : root.childNames("families", byName.keySet())) {
       ConfigNode f = n.child(name);
-      families.put(name, new Family(
-          f.bool("enabled", true),
-          f.string("auth", BUILT_IN_FAMILIES.getOrDefault(name, "none")),
-          f.strings("allowedIdentities", List.of())));
+      EndpointFamily family = byName.get(name);
+      Family settings = new Family(
+          f.bool("enabled", family == null || family.enabledByDefault()),
+          f.string("auth", family == null ? "none" : family.defaultAuth()),
+          f.strings("allowedIdentities", List.of()),
+          family);
+      if (family != null && family.configSection().equals(n.keyPath(name))) {
+        family.configure(f);
+      } else if (family != null) {
+        ConfigNode own = root.child(family.configSection());
+        family.configure(own);
+        own.finish();
+      }
       f.finish();
+      families.put(name, settings);
     }
     n.finish();
     // In declaration order, not Map.copyOf's order that changes from run to run: routes are mounted in it.
@@ -225,35 +249,6 @@ public record IngressConfig(
     }
   }
 
-  public record Source(String name, String scheme, String secretsEnv) {}
-
-  public record Webhooks(int toleranceSeconds, String githubSecretsEnv, String discourseSecretsEnv,
-                         String paymentSecretsEnv, Map<String, Source> sources) {
-    static Webhooks read(ConfigNode n) {
-      int tolerance = n.integer("toleranceSeconds", 300, 1, 86_400);
-      String github = secretsEnv(n.child("github"), "INGRESS_GITHUB_WEBHOOK_SECRETS");
-      String discourse = secretsEnv(n.child("discourse"), "INGRESS_DISCOURSE_WEBHOOK_SECRETS");
-      String payment = secretsEnv(n.child("payment_processor"), "INGRESS_PAYMENT_WEBHOOK_SECRETS");
-      Map<String, Source> sources = new LinkedHashMap<>();
-      ConfigNode s = n.child("sources");
-      for (String name : n.childNames("sources", Set.of())) {
-        ConfigNode source = s.child(name);
-        sources.put(name, new Source(name, source.oneOf("scheme", "standard", Set.of("standard")),
-            source.requiredString("secretsEnv")));
-        source.finish();
-      }
-      s.finish();
-      n.finish();
-      return new Webhooks(tolerance, github, discourse, payment, Map.copyOf(sources));
-    }
-
-    private static String secretsEnv(ConfigNode n, String fallback) {
-      String env = n.string("secretsEnv", fallback);
-      n.finish();
-      return env;
-    }
-  }
-
   public record Limits(int maxOutputBytes, int maxInFlightWrites, long maxBufferedBodyBytes) {
     static Limits read(ConfigNode n) {
       Limits limits = new Limits(n.integer("maxOutputBytes", 65_536, 1, Integer.MAX_VALUE),
@@ -277,7 +272,7 @@ public record IngressConfig(
     }
   }
 
-  public record Retry(String policy, int baseMs, double factor, int maxMs, int maxAttempts) {
+  public record Retry(String policy, int baseMs, double factor, int maxMs, int maxAttempts) implements RetrySettings {
     static Retry read(ConfigNode n) {
       Retry retry = new Retry(
           n.string("policy", "exponential"),
@@ -345,9 +340,6 @@ public record IngressConfig(
   public record Retention(boolean enabled, int intervalSeconds, int batchRows, int eventsSeconds,
                           int webhookDeliveriesSeconds, Map<String, Integer> familySeconds, int partitionSeconds) {
 
-    /** The families whose rows retention removes: every built-in family that stores rows of its own. */
-    public static final List<String> FAMILIES = List.of("tooling", "test_runs", "ai", "video_production");
-
     private static final int DAY = 86_400;
     /** Shorter periods would make a partition per run and a run per second: not a retention policy. */
     private static final int MIN_PERIOD = 60;
@@ -357,11 +349,14 @@ public record IngressConfig(
       return familySeconds.get(name);
     }
 
-    static Retention read(ConfigNode n) {
+    /** One period for every family that keeps rows of its own. */
+    static Retention read(ConfigNode n, List<EndpointFamily> available) {
       ConfigNode f = n.child("familySeconds");
       Map<String, Integer> families = new LinkedHashMap<>();
-      for (String name : FAMILIES) {
-        families.put(name, f.integer(name, 30 * DAY, MIN_PERIOD, MAX_PERIOD));
+      for (EndpointFamily family : available) {
+        if (!family.retainedTables().isEmpty()) {
+          families.put(family.name(), f.integer(family.name(), 30 * DAY, MIN_PERIOD, MAX_PERIOD));
+        }
       }
       f.finish();
       Retention retention = new Retention(
@@ -380,14 +375,5 @@ public record IngressConfig(
       }
       return retention;
     }
-  }
-
-  private static Map<String, String> builtInFamilies() {
-    Map<String, String> families = new LinkedHashMap<>();
-    for (String name : List.of("tooling", "test_runs", "ai", "video_production", "webhooks", "analytics", "live")) {
-      families.put(name, "none");
-    }
-    families.put("internal", "token");
-    return java.util.Collections.unmodifiableMap(families);
   }
 }

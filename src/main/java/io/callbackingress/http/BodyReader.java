@@ -1,15 +1,13 @@
 package io.callbackingress.http;
 
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.MediaTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
-import io.vertx.core.json.JsonObject;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -24,7 +22,6 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class BodyReader {
 
-  private static final int MAX_REASON_LENGTH = 120;
   /** Most callbacks are a few KiB; a larger body grows its buffer as it arrives. */
   private static final int INITIAL_CAPACITY = 16 * 1024;
 
@@ -55,7 +52,7 @@ public final class BodyReader {
     if (declared > maxBodyBytes) {
       return Future.failedFuture(ApiException.payloadTooLarge());
     }
-    if (!mediaTypes.contains(mediaType(request))) {
+    if (!mediaTypes.contains(MediaTypes.of(request.getHeader(HttpHeaders.CONTENT_TYPE)))) {
       return Future.failedFuture(ApiException.unsupportedMediaType());
     }
     Promise<Buffer> promise = Promise.promise();
@@ -96,22 +93,6 @@ public final class BodyReader {
     }
   }
 
-  static JsonObject parseObject(Buffer body) {
-    if (body.length() == 0) {
-      throw ApiException.malformedJson("empty body");
-    }
-    Object value;
-    try {
-      value = Json.decodeValue(body);
-    } catch (DecodeException e) {
-      throw ApiException.malformedJson(reason(e));
-    }
-    if (!(value instanceof JsonObject object)) {
-      throw ApiException.malformedJson("the body must be a JSON object");
-    }
-    return object;
-  }
-
   private static long declaredLength(HttpServerRequest request) {
     String header = request.getHeader(HttpHeaders.CONTENT_LENGTH);
     if (header == null) {
@@ -122,33 +103,5 @@ public final class BodyReader {
     } catch (NumberFormatException e) {
       return -1;
     }
-  }
-
-  private static String mediaType(HttpServerRequest request) {
-    String contentType = request.getHeader(HttpHeaders.CONTENT_TYPE);
-    if (contentType == null) {
-      return "";
-    }
-    int semicolon = contentType.indexOf(';');
-    String type = semicolon < 0 ? contentType : contentType.substring(0, semicolon);
-    return type.trim().toLowerCase(Locale.ROOT);
-  }
-
-  /** Jackson's first sentence, without the echo of the input that follows it. */
-  private static String reason(DecodeException e) {
-    Throwable cause = e.getCause() != null ? e.getCause() : e;
-    String message = String.valueOf(cause.getMessage());
-    int cut = message.length();
-    for (String marker : new String[] {"\n", " at [Source", "; line:"}) {
-      int at = message.indexOf(marker);
-      if (at >= 0 && at < cut) {
-        cut = at;
-      }
-    }
-    String reason = message.substring(0, cut).replace("Failed to decode:", "").trim();
-    if (reason.isEmpty()) {
-      reason = "invalid JSON";
-    }
-    return reason.length() > MAX_REASON_LENGTH ? reason.substring(0, MAX_REASON_LENGTH) : reason;
   }
 }

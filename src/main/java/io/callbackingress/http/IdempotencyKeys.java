@@ -35,7 +35,7 @@ final class IdempotencyKeys {
    * {@code /spi/test_runs/}, {@code //spi/test_runs} and {@code /spi/%74est_runs} share a key's
    * scope with {@code /spi/test_runs}, and {@code PATCH /x/1} and {@code PATCH /x/2} do not.
    */
-  static String scope(Call call) {
+  static String scope(HttpCall call) {
     String route = call.request().method().name() + ' ' + call.route();
     Map<String, String> ids = call.routing().pathParams();
     if (ids.isEmpty()) {

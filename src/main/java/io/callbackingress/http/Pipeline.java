@@ -1,17 +1,21 @@
 package io.callbackingress.http;
 
 import io.callbackingress.audit.AuditClock;
-import io.callbackingress.audit.AuditRecord;
-import io.callbackingress.idempotency.IdempotencyKey;
 import io.callbackingress.idempotency.InFlightKeys;
 import io.callbackingress.ratelimit.RateDecision;
 import io.callbackingress.ratelimit.RateLimiter;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.AuditRecord;
 import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.Authenticator;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.JsonBodies;
 import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.Violations;
 import io.callbackingress.store.Outages;
 import io.callbackingress.store.WriteBudget;
-import io.callbackingress.validation.Violations;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -75,7 +79,7 @@ public final class Pipeline {
       routing.request().pause();
     }
     Exchange exchange = begin(routing, route.family(), route.endpoint().path());
-    Call call = exchange.call;
+    HttpCall call = exchange.call;
     if (!PathIds.areStorable(routing.pathParams())) {
       finish(exchange, Future.failedFuture(ApiException.notFound()));
       return;
@@ -129,12 +133,12 @@ public final class Pipeline {
   private Exchange begin(RoutingContext routing, String family, String path) {
     HttpServerRequest request = routing.request();
     String requestId = RequestIds.accept(request.getHeader(X_REQUEST_ID));
-    Call call = new Call(routing, family, path, requestId, System.nanoTime(),
+    HttpCall call = new HttpCall(routing, family, path, requestId, System.nanoTime(),
         clientAddresses.clientIp(request), clientAddresses.identity(request));
     return new Exchange(call);
   }
 
-  private static String client(Call call) {
+  private static String client(HttpCall call) {
     return call.identity() != null ? call.identity() : call.clientIp();
   }
 
@@ -163,7 +167,7 @@ public final class Pipeline {
   }
 
   private Future<Void> readBody(Exchange exchange, Endpoint endpoint) {
-    Call call = exchange.call;
+    HttpCall call = exchange.call;
     if (endpoint.body() == Endpoint.BodyKind.NONE || endpoint.body() == Endpoint.BodyKind.UPGRADE) {
       return Future.succeededFuture();
     }
@@ -171,19 +175,19 @@ public final class Pipeline {
       exchange.heldBody = body;
       call.body(body);
       if (endpoint.body() == Endpoint.BodyKind.JSON) {
-        call.json(BodyReader.parseObject(body));
+        call.json(JsonBodies.object(body));
       }
       return null;
     });
   }
 
-  private static Future<Object> validate(Call call, Endpoint endpoint) {
+  private static Future<Object> validate(HttpCall call, Endpoint endpoint) {
     Violations violations = new Violations();
     Object input = endpoint.validator().validate(call, violations);
     return violations.isEmpty() ? Future.succeededFuture(input) : Future.failedFuture(violations.toException());
   }
 
-  private Future<Reply> act(Call call, Endpoint endpoint, Object input) {
+  private Future<Reply> act(HttpCall call, Endpoint endpoint, Object input) {
     String key = endpoint.idempotent() ? call.header(IDEMPOTENCY_KEY) : null;
     if (key == null) {
       return perform(call, endpoint, input);
@@ -200,7 +204,7 @@ public final class Pipeline {
   }
 
   /** An action that throws instead of failing its future still releases what the pipeline holds. */
-  private static Future<Reply> perform(Call call, Endpoint endpoint, Object input) {
+  private static Future<Reply> perform(HttpCall call, Endpoint endpoint, Object input) {
     try {
       return endpoint.action().apply(call, input);
     } catch (RuntimeException bug) {
@@ -209,7 +213,7 @@ public final class Pipeline {
   }
 
   private void finish(Exchange exchange, AsyncResult<Reply> result) {
-    Call call = exchange.call;
+    HttpCall call = exchange.call;
     if (exchange.holdsWriteSlot) {
       exchange.holdsWriteSlot = false;
       writeBudget.release();
@@ -302,7 +306,7 @@ public final class Pipeline {
     return (length != null && !length.trim().equals("0")) || request.headers().contains(HttpHeaders.TRANSFER_ENCODING);
   }
 
-  private void record(Call call, int status, long bytesOut) {
+  private void record(HttpCall call, int status, long bytesOut) {
     long nanos = System.nanoTime() - call.startNanos();
     String family = call.family() == null ? "none" : call.family();
     HttpServerRequest request = call.request();
@@ -314,12 +318,12 @@ public final class Pipeline {
 
   /** The state of one request that only the pipeline sees. */
   private static final class Exchange {
-    final Call call;
+    final HttpCall call;
     RateDecision decision;
     boolean holdsWriteSlot;
     Buffer heldBody;
 
-    Exchange(Call call) {
+    Exchange(HttpCall call) {
       this.call = call;
     }
   }

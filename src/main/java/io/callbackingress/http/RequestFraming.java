@@ -1,5 +1,6 @@
 package io.callbackingress.http;
 
+import io.callbackingress.spi.ApiException;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

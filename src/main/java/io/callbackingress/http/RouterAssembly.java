@@ -1,5 +1,7 @@
 package io.callbackingress.http;
 
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Endpoint;
 import io.vertx.core.Vertx;
 import io.vertx.ext.web.Router;
 import java.util.Comparator;

@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * answered like every other error (SPEC 2): 414, 431 or 400 with a JSON body, then the
  * connection is closed, as its framing can no longer be trusted.
  */
-final class UnreadableRequests implements Handler<HttpServerRequest> {
+public final class UnreadableRequests implements Handler<HttpServerRequest> {
 
   private static final Logger log = LoggerFactory.getLogger(UnreadableRequests.class);
 

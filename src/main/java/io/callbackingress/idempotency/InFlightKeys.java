@@ -1,5 +1,6 @@
 package io.callbackingress.idempotency;
 
+import io.callbackingress.spi.IdempotencyKey;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 

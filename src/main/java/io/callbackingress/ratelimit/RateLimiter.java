@@ -8,7 +8,7 @@ public interface RateLimiter {
   /**
    * The decision for one request; null when limiting is off, or when Redis is unreachable and
    * {@code onRedisFailure} is {@code open} (no headers are written). Fails with an
-   * {@link io.callbackingress.http.ApiException} 503 when the limiter refuses to decide.
+   * {@link io.callbackingress.spi.ApiException} 503 when the limiter refuses to decide.
    */
   Future<RateDecision> acquire(String family, String client);
 

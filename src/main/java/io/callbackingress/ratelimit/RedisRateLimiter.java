@@ -1,8 +1,8 @@
 package io.callbackingress.ratelimit;
 
 import io.callbackingress.config.IngressConfig;
-import io.callbackingress.http.ApiException;
 import io.callbackingress.metrics.CircuitGauge;
+import io.callbackingress.spi.ApiException;
 import io.callbackingress.spi.MetricsCollector;
 import io.vertx.circuitbreaker.CircuitBreaker;
 import io.vertx.circuitbreaker.CircuitBreakerOptions;

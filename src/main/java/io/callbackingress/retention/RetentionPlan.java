@@ -1,11 +1,13 @@
 package io.callbackingress.retention;
 
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.RetainedTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * What the retention maintenance looks after (SPEC 14), from {@code retention.*} and
@@ -18,16 +20,21 @@ record RetentionPlan(List<PartitionedTable> partitioned, List<ExpiringRows> expi
 
   static RetentionPlan of(IngressConfig config) {
     IngressConfig.Retention retention = config.retention();
-    List<PartitionedTable> partitioned = List.of(
-        new PartitionedTable("ingress_events", "occurred_at", seconds(retention.eventsSeconds()), true),
-        new PartitionedTable("test_runs", "created_at", seconds(retention.family("test_runs")), false),
-        new PartitionedTable("chatgpt_responses", "created_at", seconds(retention.family("ai")), false),
-        new PartitionedTable("ai_analyses", "created_at", seconds(retention.family("ai")), false));
-    List<ExpiringRows> unpartitioned = List.of(
+    List<PartitionedTable> partitioned = new ArrayList<>(List.of(
+        new PartitionedTable("ingress_events", "occurred_at", seconds(retention.eventsSeconds()), true)));
+    List<ExpiringRows> unpartitioned = new ArrayList<>(List.of(
         ExpiringRows.idempotencyKeys(seconds(config.idempotencyTtlSeconds())),
-        new ExpiringRows("webhook_deliveries", "received_at", seconds(retention.webhookDeliveriesSeconds())),
-        new ExpiringRows("tooling_jobs", "created_at", seconds(retention.family("tooling"))),
-        new ExpiringRows("video_nodes", "created_at", seconds(retention.family("video_production"))));
+        new ExpiringRows("webhook_deliveries", "received_at", seconds(retention.webhookDeliveriesSeconds()))));
+    config.families().values().stream().map(IngressConfig.Family::implementation).filter(Objects::nonNull).forEach(family -> {
+      for (RetainedTable table : family.retainedTables()) {
+        Duration kept = seconds(retention.family(family.name()));
+        if (table.partitioned()) {
+          partitioned.add(new PartitionedTable(table.table(), table.timeColumn(), kept, false));
+        } else {
+          unpartitioned.add(new ExpiringRows(table.table(), table.timeColumn(), kept));
+        }
+      }
+    });
     List<ExpiringRows> expiring = new ArrayList<>(unpartitioned);
     Map<String, String> oldestRows = new LinkedHashMap<>();
     for (PartitionedTable table : partitioned) {
@@ -35,7 +42,7 @@ record RetentionPlan(List<PartitionedTable> partitioned, List<ExpiringRows> expi
       oldestRows.put(table.name(), table.oldestRow());
     }
     unpartitioned.forEach(rows -> oldestRows.put(rows.table(), rows.oldestRow()));
-    return new RetentionPlan(partitioned, List.copyOf(expiring), Map.copyOf(oldestRows),
+    return new RetentionPlan(List.copyOf(partitioned), List.copyOf(expiring), Map.copyOf(oldestRows),
         seconds(retention.partitionSeconds()), retention.batchRows());
   }
 

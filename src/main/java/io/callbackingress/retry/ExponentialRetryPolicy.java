@@ -1,7 +1,7 @@
 package io.callbackingress.retry;
 
-import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.RetryPolicy;
+import io.callbackingress.spi.RetrySettings;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
@@ -17,7 +17,7 @@ public final class ExponentialRetryPolicy implements RetryPolicy {
   }
 
   @Override
-  public long delayMillis(int attempt, IngressConfig.Retry settings) {
+  public long delayMillis(int attempt, RetrySettings settings) {
     if (attempt >= settings.maxAttempts()) {
       return -1;
     }

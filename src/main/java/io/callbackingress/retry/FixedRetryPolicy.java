@@ -1,7 +1,7 @@
 package io.callbackingress.retry;
 
-import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.RetryPolicy;
+import io.callbackingress.spi.RetrySettings;
 
 /** The same {@code baseMs} before every retry, up to {@code maxAttempts} attempts in all. */
 public final class FixedRetryPolicy implements RetryPolicy {
@@ -12,7 +12,7 @@ public final class FixedRetryPolicy implements RetryPolicy {
   }
 
   @Override
-  public long delayMillis(int attempt, IngressConfig.Retry settings) {
+  public long delayMillis(int attempt, RetrySettings settings) {
     return attempt >= settings.maxAttempts() ? -1 : settings.baseMs();
   }
 }

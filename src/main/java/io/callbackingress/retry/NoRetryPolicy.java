@@ -1,7 +1,7 @@
 package io.callbackingress.retry;
 
-import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.RetryPolicy;
+import io.callbackingress.spi.RetrySettings;
 
 /** The first failure is final, whatever {@code maxAttempts} says. */
 public final class NoRetryPolicy implements RetryPolicy {
@@ -12,7 +12,7 @@ public final class NoRetryPolicy implements RetryPolicy {
   }
 
   @Override
-  public long delayMillis(int attempt, IngressConfig.Retry settings) {
+  public long delayMillis(int attempt, RetrySettings settings) {
     return -1;
   }
 }

@@ -1,7 +1,7 @@
 package io.callbackingress.retry;
 
-import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spi.RetryPolicy;
+import io.callbackingress.spi.RetrySettings;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -17,14 +17,14 @@ public final class Retry {
    * between attempts with Vert.x timers, so on an event loop the retries run on the caller's
    * context. Every failure is retried: pass an action that fails only with what is worth retrying.
    */
-  public static <T> Future<T> withRetry(Vertx vertx, RetryPolicy policy, IngressConfig.Retry settings,
+  public static <T> Future<T> withRetry(Vertx vertx, RetryPolicy policy, RetrySettings settings,
                                         Supplier<Future<T>> action) {
     Promise<T> result = Promise.promise();
     attempt(vertx, policy, settings, action, 1, result);
     return result.future();
   }
 
-  private static <T> void attempt(Vertx vertx, RetryPolicy policy, IngressConfig.Retry settings,
+  private static <T> void attempt(Vertx vertx, RetryPolicy policy, RetrySettings settings,
                                   Supplier<Future<T>> action, int attempt, Promise<T> result) {
     // compose() turns an action that throws instead of failing into a failed future.
     Future.<Void>succeededFuture()

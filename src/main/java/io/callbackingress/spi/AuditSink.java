@@ -1,7 +1,5 @@
 package io.callbackingress.spi;
 
-import io.callbackingress.audit.AuditRecord;
-
 /**
  * Receives one record per request (SPEC 8, 12), chosen by {@code plugins.audit}. Built-ins:
  * {@code json-log} and {@code noop}. Called on event loops: implementations must not block.

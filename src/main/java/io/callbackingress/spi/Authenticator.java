@@ -1,7 +1,5 @@
 package io.callbackingress.spi;
 
-import io.callbackingress.http.Call;
-
 /** Decides whether a caller may use a family's endpoints. Runs on the event loop: must not block. */
 @FunctionalInterface
 public interface Authenticator {

@@ -1,12 +1,12 @@
 package io.callbackingress.spi;
 
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.store.WriteOperation;
+import io.vertx.core.Future;
 import java.util.List;
 
 /**
  * A family of routes (SPEC 3, 12): the unit of extension, found with {@link java.util.ServiceLoader}
- * and switched by {@code families.<name>.enabled}.
+ * ({@code META-INF/services/io.callbackingress.spi.EndpointFamily}) and switched by
+ * {@code families.<name>.enabled}. The core knows no family by name: what it needs of one is here.
  *
  * <p>Every event loop runs one HTTP server verticle with one router, and each enabled family is
  * mounted into every one of them with that loop's {@link FamilyContext}. A family is therefore
@@ -14,11 +14,72 @@ import java.util.List;
  * is served start to finish on the loop that accepted it: no event-bus hop between the shared port
  * and the family. Auth, rate limiting, body limits, parsing, validation, idempotency, metrics and
  * audit come from the shared pipeline around the endpoints returned here.
+ *
+ * <p>Lifecycle: {@link #configure} once while the configuration is read, then, if the family is
+ * enabled, {@link #start} once in a verticle of its own, {@link #endpoints} once per event loop,
+ * and {@link #stop} when the process drains.
  */
 public interface EndpointFamily {
 
   /** The family's name in configuration ({@code families.<name>}) and in metrics. */
   String name();
+
+  /** {@code families.<name>.enabled} when the file does not say. */
+  default boolean enabledByDefault() {
+    return true;
+  }
+
+  /** {@code families.<name>.auth} when the file does not say: an {@link AuthProvider}'s name. */
+  default String defaultAuth() {
+    return "none";
+  }
+
+  /**
+   * Where the family's own keys live: by default in {@code families.<name>}, beside
+   * {@code enabled} and {@code auth}; a family may name a top-level key of its own instead.
+   */
+  default String configSection() {
+    return "families." + name();
+  }
+
+  /**
+   * Reads the family's own keys from its {@link #configSection()} — called whether or not it is
+   * enabled, since start-up validates everything. Keys it does not read are refused afterwards.
+   * A value it cannot run with throws {@link ConfigException} naming the key.
+   */
+  default void configure(ConfigSection section) {}
+
+  /** The live channels the family's events go to (SPEC 3.7), beside {@code events}. */
+  default List<LiveChannel> liveChannels() {
+    return List.of();
+  }
+
+  /**
+   * Flyway locations ({@code classpath:db/<name>}) holding the family's own migrations, applied at
+   * start-up when it is enabled. They are versioned apart from the core's and from other families'
+   * (a history table per family), so a plugin's first migration is its {@code V1}.
+   */
+  default List<String> migrations() {
+    return List.of();
+  }
+
+  /** The family's own tables that retention keeps for {@code retention.familySeconds.<name>} (SPEC 14). */
+  default List<RetainedTable> retainedTables() {
+    return List.of();
+  }
+
+  /**
+   * Takes what the family holds for the whole process (a listening connection, a timer), on the
+   * event loop of its own verticle, before any endpoint is served. Failing stops start-up.
+   */
+  default Future<Void> start(FamilyContext context) {
+    return Future.succeededFuture();
+  }
+
+  /** Releases what {@link #start} took, once the listeners have stopped. */
+  default Future<Void> stop() {
+    return Future.succeededFuture();
+  }
 
   /** Builds this family's endpoints for one event loop. Called on that loop; must not block. */
   List<Endpoint> endpoints(FamilyContext context);

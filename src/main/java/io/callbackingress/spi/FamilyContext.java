@@ -1,11 +1,9 @@
 package io.callbackingress.spi;
 
-import io.callbackingress.config.IngressConfig;
-import io.callbackingress.spool.SpoolStats;
-import io.callbackingress.store.Database;
-import io.callbackingress.store.Writer;
 import io.vertx.core.Vertx;
+import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.SqlClient;
+import java.util.List;
 import java.util.Map;
 
 /** What a family is given on the event loop it is mounted on. */
@@ -13,12 +11,11 @@ public interface FamilyContext {
 
   Vertx vertx();
 
-  IngressConfig config();
-
   /** {@code spi.basePath} + path: {@code spiPath("/tooling_jobs")} → {@code /spi/tooling_jobs}. */
-  default String spiPath(String path) {
-    return config().spiBasePath() + path;
-  }
+  String spiPath(String path);
+
+  /** {@code limits.maxOutputBytes}: the cap on free text a family stores (SPEC 3.1). */
+  int maxOutputBytes();
 
   /** This loop's durable writer: group commit, idempotency and events come with every write. */
   Writer writer();
@@ -38,5 +35,8 @@ public interface FamilyContext {
   SpoolStats spoolStats();
 
   /** Where Postgres is, for a family that needs a connection of its own, such as one that LISTENs. */
-  Database database();
+  PgConnectOptions postgres();
+
+  /** The live channels of every enabled family (SPEC 3.7). */
+  List<LiveChannel> liveChannels();
 }

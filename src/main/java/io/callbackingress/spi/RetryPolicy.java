@@ -1,7 +1,5 @@
 package io.callbackingress.spi;
 
-import io.callbackingress.config.IngressConfig;
-
 /**
  * How long to wait before trying a failed database or Redis call again (SPEC 7, 12), chosen by
  * {@code retry.policy}. Built-ins: {@code exponential}, {@code fixed}, {@code none}.
@@ -11,5 +9,5 @@ public interface RetryPolicy {
   String name();
 
   /** The delay before attempt {@code attempt + 1} (attempts count from 1), or -1 to give up. */
-  long delayMillis(int attempt, IngressConfig.Retry settings);
+  long delayMillis(int attempt, RetrySettings settings);
 }

@@ -1,6 +1,7 @@
 package io.callbackingress.spool;
 
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.SpoolStats;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

@@ -2,9 +2,12 @@ package io.callbackingress.store;
 
 import io.callbackingress.events.Event;
 import io.callbackingress.events.EventOutbox;
-import io.callbackingress.http.Reply;
-import io.callbackingress.idempotency.IdempotencyKey;
+import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.InsertOperation;
 import io.callbackingress.spi.MetricsCollector;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.WriteContext;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;

@@ -1,8 +1,10 @@
 package io.callbackingress.store;
 
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.WriteOperation;
+import io.callbackingress.spi.Writer;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

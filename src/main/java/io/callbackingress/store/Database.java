@@ -1,7 +1,7 @@
 package io.callbackingress.store;
 
-import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.ConfigException;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgBuilder;

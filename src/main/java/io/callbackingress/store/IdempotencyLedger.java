@@ -1,7 +1,7 @@
 package io.callbackingress.store;
 
-import io.callbackingress.http.Reply;
-import io.callbackingress.idempotency.IdempotencyKey;
+import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;

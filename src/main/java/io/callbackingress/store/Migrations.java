@@ -1,9 +1,13 @@
 package io.callbackingress.store;
 
-import io.callbackingress.config.ConfigException;
+import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.EndpointFamily;
 import java.sql.SQLException;
+import java.util.Collection;
+import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.postgresql.util.PSQLException;
 
 /** Creates and upgrades the schema with Flyway (SPEC 11: the jar migrates its own schema at start-up). */
@@ -17,12 +21,25 @@ public final class Migrations {
    * is refused here with a {@link ConfigException}; any other failure is thrown as it is.
    */
   public static void migrate(Database database) {
+    migrate(database, List.of());
+  }
+
+  /** The core's schema, then each family's own migrations (EndpointFamily#migrations). */
+  public static void migrate(Database database, Collection<EndpointFamily> families) {
     try {
-      Flyway.configure()
-          .dataSource(database.jdbcUrl(), database.connectOptions().getUser(), database.connectOptions().getPassword())
-          .locations("classpath:db/migration")
-          .load()
-          .migrate();
+      flyway(database).locations("classpath:db/migration").load().migrate();
+      for (EndpointFamily family : families) {
+        if (!family.migrations().isEmpty()) {
+          // The schema is not empty (the core's tables are there): the family's history starts at a baseline 0.
+          flyway(database)
+              .locations(family.migrations().toArray(String[]::new))
+              .table("flyway_schema_history_" + family.name())
+              .baselineOnMigrate(true)
+              .baselineVersion("0")
+              .load()
+              .migrate();
+        }
+      }
     } catch (FlywayException e) {
       SQLException unusable = unusableDatabase(e);
       if (unusable == null) {
@@ -30,6 +47,11 @@ public final class Migrations {
       }
       throw new ConfigException("postgres.uri", reason(unusable));
     }
+  }
+
+  private static FluentConfiguration flyway(Database database) {
+    return Flyway.configure()
+        .dataSource(database.jdbcUrl(), database.connectOptions().getUser(), database.connectOptions().getPassword());
   }
 
   /**

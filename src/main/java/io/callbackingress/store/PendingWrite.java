@@ -1,7 +1,8 @@
 package io.callbackingress.store;
 
-import io.callbackingress.http.Reply;
-import io.callbackingress.idempotency.IdempotencyKey;
+import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 

@@ -1,7 +1,7 @@
 package io.callbackingress.store;
 
-import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.ConfigException;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import java.util.Map;

@@ -1,8 +1,10 @@
 package io.callbackingress.store;
 
 import io.callbackingress.config.IngressConfig;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.RetryPolicy;
+import io.callbackingress.spi.WriteContext;
+import io.callbackingress.spi.WriteOperation;
 import io.callbackingress.spool.Spool;
 import io.callbackingress.spool.SpoolRecord;
 import io.vertx.core.Future;

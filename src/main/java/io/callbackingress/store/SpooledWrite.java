@@ -1,6 +1,6 @@
 package io.callbackingress.store;
 
-import io.callbackingress.idempotency.IdempotencyKey;
+import io.callbackingress.spi.IdempotencyKey;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 

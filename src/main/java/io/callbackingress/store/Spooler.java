@@ -1,7 +1,7 @@
 package io.callbackingress.store;
 
-import io.callbackingress.http.ApiException;
-import io.callbackingress.idempotency.IdempotencyKey;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.IdempotencyKey;
 import io.callbackingress.spool.Spool;
 import io.callbackingress.spool.SpoolFullException;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package io.callbackingress.tls;
 
-import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.ConfigException;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslProvider;
 import io.netty.util.ReferenceCountUtil;

@@ -3,6 +3,7 @@ package io.callbackingress.config;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.callbackingress.spi.ConfigException;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.Map;

@@ -3,8 +3,8 @@ package io.callbackingress.retry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callbackingress.config.Implementations;
 import io.callbackingress.config.IngressConfig;
-import io.callbackingress.spi.Plugins;
 import io.callbackingress.spi.RetryPolicy;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -55,7 +55,7 @@ class RetryPoliciesTest {
   @Test
   void theBuiltInsAreFoundByName() {
     assertEquals(List.of("exponential", "fixed", "none"),
-        Plugins.all(RetryPolicy.class).stream().map(RetryPolicy::name).toList());
-    assertTrue(Plugins.named(RetryPolicy.class, RetryPolicy::name, "fixed", "retry.policy") instanceof FixedRetryPolicy);
+        Implementations.all(RetryPolicy.class).stream().map(RetryPolicy::name).toList());
+    assertTrue(Implementations.named(RetryPolicy.class, RetryPolicy::name, "fixed", "retry.policy") instanceof FixedRetryPolicy);
   }
 }

@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.SpoolStats;
 import io.callbackingress.support.BlockedThreads;
 import io.callbackingress.support.TestVertx;
 import io.vertx.core.Context;

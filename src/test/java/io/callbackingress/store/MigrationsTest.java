@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.ConfigNode;
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.json.JsonObject;

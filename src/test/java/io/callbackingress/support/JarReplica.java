@@ -1,5 +1,6 @@
 package io.callbackingress.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,12 +24,15 @@ public final class JarReplica implements AutoCloseable {
   private final String name;
   private final Path dir;
   private final int port;
+  /** What follows the JVM options: {@code -jar <jar>}, or a class path and the main class. */
+  private final List<String> launcher;
   private Process process;
 
-  private JarReplica(String name, Path dir, int port) {
+  private JarReplica(String name, Path dir, int port, List<String> launcher) {
     this.name = name;
     this.dir = dir;
     this.port = port;
+    this.launcher = launcher;
   }
 
   /**
@@ -36,9 +40,25 @@ public final class JarReplica implements AutoCloseable {
    * starts the jar on it, without waiting for it to be ready.
    */
   public static JarReplica start(String name, Path dir, int port, String config) throws IOException {
+    return start(name, dir, port, config, List.of("-jar", System.getProperty("ingress.jar")));
+  }
+
+  /**
+   * Like {@link #start(String, Path, int, String)}, with plugin jars beside the shipped one, as SPEC 12
+   * runs them: {@code java -cp callback-ingress.jar:plugin.jar io.callbackingress.Main}.
+   */
+  public static JarReplica startWithPlugins(String name, Path dir, int port, String config, List<Path> plugins)
+      throws IOException {
+    StringBuilder classPath = new StringBuilder(System.getProperty("ingress.jar"));
+    plugins.forEach(plugin -> classPath.append(File.pathSeparatorChar).append(plugin.toAbsolutePath()));
+    return start(name, dir, port, config, List.of("-cp", classPath.toString(), "io.callbackingress.Main"));
+  }
+
+  private static JarReplica start(String name, Path dir, int port, String config, List<String> launcher)
+      throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), config);
-    JarReplica replica = new JarReplica(name, dir, port);
+    JarReplica replica = new JarReplica(name, dir, port, launcher);
     replica.launch();
     return replica;
   }
@@ -46,7 +66,8 @@ public final class JarReplica implements AutoCloseable {
   private void launch() throws IOException {
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(JVM_OPTIONS);
-    command.addAll(List.of("-jar", System.getProperty("ingress.jar"), "-conf", "config.json"));
+    command.addAll(launcher);
+    command.addAll(List.of("-conf", "config.json"));
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(dir.toFile())
         .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("stdout.log").toFile()))
@@ -77,6 +98,19 @@ public final class JarReplica implements AutoCloseable {
     } catch (IOException notYet) {
       return false;
     }
+  }
+
+  /** Waits for a replica that refuses to start; returns its exit code. */
+  public int awaitExit(Duration limit) throws InterruptedException {
+    if (!process.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+      throw new AssertionError(name + " still running " + limit.toSeconds() + " s after start");
+    }
+    return process.exitValue();
+  }
+
+  /** What it wrote to standard error, over all its runs. */
+  public List<String> stderr() {
+    return read("stderr.log").lines().toList();
   }
 
   /** SIGTERM, as a supervisor sends it; returns the exit code once the process has drained and exited. */

@@ -1,13 +1,13 @@
 package io.callbackingress.support;
 
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteOperation;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.TextRule;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.TextRule;
+import io.callbackingress.spi.Violations;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * A family that exists only in tests (enable it with {@code families.probe}): it exercises the
+ * A family that exists only in tests (enable it with {@code families.probe.enabled}): it exercises the
  * shared pipeline — validation paths, idempotency, the writer, the error mapping — without
  * depending on a real family's rules.
  */
@@ -54,6 +54,12 @@ public final class ProbeFamily implements EndpointFamily {
   @Override
   public String name() {
     return "probe";
+  }
+
+  /** Mounted only where a test's config enables it, so other tests' routes stay the product's. */
+  @Override
+  public boolean enabledByDefault() {
+    return false;
   }
 
   @Override

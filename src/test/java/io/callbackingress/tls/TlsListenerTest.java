@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.Ingress;
-import io.callbackingress.config.ConfigException;
 import io.callbackingress.config.ConfigNode;
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.ConfigException;
 import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;

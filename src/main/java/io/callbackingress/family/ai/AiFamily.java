@@ -2,11 +2,12 @@ package io.callbackingress.family.ai;
 
 import io.callbackingress.family.ai.AiRequests.Analysis;
 import io.callbackingress.family.ai.AiRequests.Response;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteOperation;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.RetainedTable;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
@@ -54,13 +55,19 @@ public final class AiFamily implements EndpointFamily {
   }
 
   @Override
+  public List<RetainedTable> retainedTables() {
+    return List.of(new RetainedTable("chatgpt_responses", "created_at", true),
+        new RetainedTable("ai_analyses", "created_at", true));
+  }
+
+  @Override
   public List<WriteOperation<?>> operations() {
     return List.of(STORE_RESPONSE, STORE_ANALYSIS);
   }
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    int maxOutputBytes = context.config().limits().maxOutputBytes();
+    int maxOutputBytes = context.maxOutputBytes();
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/chatgpt_responses"),
             (body, violations) -> AiRequests.response(body, violations, maxOutputBytes),

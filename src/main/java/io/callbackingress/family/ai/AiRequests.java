@@ -1,10 +1,10 @@
 package io.callbackingress.family.ai;
 
-import io.callbackingress.ids.TimeOrderedIds;
-import io.callbackingress.sanitize.Sanitizer;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.TextRule;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.Sanitizer;
+import io.callbackingress.spi.TextRule;
+import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -12,7 +12,6 @@ import java.util.List;
 /** The request bodies of the ai family (SPEC 3.3), validated. */
 final class AiRequests {
 
-  private static final int MAX_SHORT_TEXT = 255;
   private static final int MAX_PATTERN = 255;
 
   private AiRequests() {}
@@ -25,10 +24,10 @@ final class AiRequests {
 
   static Response response(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput response = JsonInput.root(body, "chatgpt_response", violations);
-    String submissionUuid = response.requiredString("submission_uuid", 1, MAX_SHORT_TEXT);
-    String model = response.requiredString("model", 1, MAX_SHORT_TEXT);
+    String submissionUuid = response.requiredString("submission_uuid", TextRule.SHORT_TEXT);
+    String model = response.requiredString("model", TextRule.SHORT_TEXT);
     String content = response.requiredText("content", maxOutputBytes);
-    String requestId = response.optionalString("request_id", 1, MAX_SHORT_TEXT);
+    String requestId = response.optionalString("request_id", TextRule.SHORT_TEXT);
     JsonObject usage = null;
     if (response.has("usage")) {
       JsonObject raw = response.optionalObject("usage");
@@ -46,7 +45,7 @@ final class AiRequests {
 
   static Analysis analysis(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput analysis = JsonInput.root(body, "ai_analysis", violations);
-    String submissionUuid = analysis.requiredString("submission_uuid", 1, MAX_SHORT_TEXT);
+    String submissionUuid = analysis.requiredString("submission_uuid", TextRule.SHORT_TEXT);
     String track = analysis.requiredString("track_slug", TextRule.SLUG);
     String exercise = analysis.requiredString("exercise_slug", TextRule.SLUG);
     List<String> patterns = analysis.requiredStrings("patterns", MAX_PATTERN);

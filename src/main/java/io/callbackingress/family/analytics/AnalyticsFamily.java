@@ -1,11 +1,11 @@
 package io.callbackingress.family.analytics;
 
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Replies;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.spi.Replies;
+import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.util.List;

@@ -12,7 +12,7 @@ import io.vertx.sqlclient.Tuple;
 final class AnalyticsStore {
 
   /** The window count is taken before LIMIT, so one index scan answers both the latest run and the total. */
-  private static final String LATEST_RUN = "SELECT " + TestRunStore.COLUMNS + ", count(*) OVER () AS runs"
+  private static final String LATEST_RUN = "SELECT " + TestRunStore.RUN.columns() + ", count(*) OVER () AS runs"
       + " FROM test_runs WHERE track_slug = $1 AND exercise_slug = $2 AND user_handle = $3"
       + " ORDER BY created_at DESC LIMIT 1";
   private static final String RUNS_BY_STATUS = """
@@ -44,7 +44,7 @@ final class AnalyticsStore {
           .put("track_slug", track)
           .put("exercise_slug", exercise)
           .put("user_handle", user)
-          .put("latest_test_run", TestRunStore.toJson(row))
+          .put("latest_test_run", TestRunStore.RUN.toJson(row))
           .put("test_runs_count", row.getLong("runs"));
     });
   }

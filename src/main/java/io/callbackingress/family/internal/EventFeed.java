@@ -1,7 +1,7 @@
 package io.callbackingress.family.internal;
 
 import io.callbackingress.events.StoredEvents;
-import io.callbackingress.http.ApiException;
+import io.callbackingress.spi.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

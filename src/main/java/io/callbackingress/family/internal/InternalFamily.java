@@ -1,11 +1,11 @@
 package io.callbackingress.family.internal;
 
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -25,6 +25,12 @@ public final class InternalFamily implements EndpointFamily {
   @Override
   public String name() {
     return "internal";
+  }
+
+  /** Other services' reads of everything that arrived: never open by default (SPEC 3.8, 11). */
+  @Override
+  public String defaultAuth() {
+    return "token";
   }
 
   @Override

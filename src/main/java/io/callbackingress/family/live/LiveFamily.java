@@ -1,19 +1,19 @@
 package io.callbackingress.family.live;
 
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteOperation;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.LiveChannel;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.Violations;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Each event loop gets a {@link LiveHub} for the sockets it accepted, fed by a consumer of
  * {@link LiveStream#ADDRESS} registered on that loop: every event of every replica, once. One
- * {@link LiveStream} per process is enough; whichever loop mounts the family first starts it.
+ * {@link LiveStream} per process is enough: the family's own verticle starts it, and stops it.
  */
 public final class LiveFamily implements EndpointFamily {
 
@@ -38,13 +38,18 @@ public final class LiveFamily implements EndpointFamily {
       },
       posted -> Reply.ok(OK));
 
-  private final AtomicBoolean streamStarted = new AtomicBoolean();
   /** WebSocket connections open on all loops: without any, the stream does no work at all. */
   private final AtomicInteger connections = new AtomicInteger();
+  private LiveStream stream;
 
   @Override
   public String name() {
     return "live";
+  }
+
+  @Override
+  public List<LiveChannel> liveChannels() {
+    return List.of(new LiveChannel("live_metrics", "metrics_", "track_id"));
   }
 
   @Override
@@ -53,12 +58,20 @@ public final class LiveFamily implements EndpointFamily {
   }
 
   @Override
+  public Future<Void> start(FamilyContext context) {
+    stream = LiveStream.start(context, connections);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public Future<Void> stop() {
+    return stream.stop();
+  }
+
+  @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    LiveHub hub = new LiveHub(connections);
+    LiveHub hub = new LiveHub(new Channels(context.liveChannels()), connections);
     context.vertx().eventBus().<JsonObject>localConsumer(LiveStream.ADDRESS, message -> hub.deliver(message.body()));
-    if (streamStarted.compareAndSet(false, true)) {
-      LiveStream.start(context, connections);
-    }
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/live_data/:track_id/metrics"), LiveFamily::metrics,
             (call, metrics) -> publishMetrics(context, call, metrics)),

@@ -24,10 +24,12 @@ final class LiveHub {
 
   private final Map<String, Set<ServerWebSocket>> subscribers = new HashMap<>();
   private final Map<ServerWebSocket, Set<String>> subscriptions = new HashMap<>();
+  private final Channels channels;
   private final AtomicInteger connections;
 
   /** @param connections the open sockets of all hubs of the process, kept up to date by each */
-  LiveHub(AtomicInteger connections) {
+  LiveHub(Channels channels, AtomicInteger connections) {
+    this.channels = channels;
     this.connections = connections;
   }
 
@@ -41,7 +43,7 @@ final class LiveHub {
 
   /** Sends the envelope, with its {@code channel}, to every socket subscribed to one of its channels. */
   void deliver(JsonObject envelope) {
-    for (String channel : Channels.of(envelope)) {
+    for (String channel : channels.of(envelope)) {
       Set<ServerWebSocket> sockets = subscribers.get(channel);
       if (sockets == null) {
         continue;
@@ -74,34 +76,34 @@ final class LiveHub {
     }
     boolean subscribe = message.containsKey("subscribe");
     String channel = message.getString(subscribe ? "subscribe" : "unsubscribe");
-    if (!Channels.isValid(channel)) {
+    if (!channels.isValid(channel)) {
       socket.writeTextMessage(error("Unknown channel"));
       return;
     }
-    Set<String> channels = subscriptions.get(socket);
-    if (channels == null) {
+    Set<String> subscribed = subscriptions.get(socket);
+    if (subscribed == null) {
       return;
     }
     if (subscribe) {
-      if (!channels.contains(channel) && channels.size() >= MAX_SUBSCRIPTIONS) {
+      if (!subscribed.contains(channel) && subscribed.size() >= MAX_SUBSCRIPTIONS) {
         socket.writeTextMessage(error("At most " + MAX_SUBSCRIPTIONS + " subscriptions per connection"));
         return;
       }
-      channels.add(channel);
+      subscribed.add(channel);
       subscribers.computeIfAbsent(channel, c -> new LinkedHashSet<>()).add(socket);
       socket.writeTextMessage(new JsonObject().put("subscribed", channel).encode());
     } else {
-      channels.remove(channel);
+      subscribed.remove(channel);
       unsubscribe(socket, channel);
       socket.writeTextMessage(new JsonObject().put("unsubscribed", channel).encode());
     }
   }
 
   private void detach(ServerWebSocket socket) {
-    Set<String> channels = subscriptions.remove(socket);
-    if (channels != null) {
+    Set<String> subscribed = subscriptions.remove(socket);
+    if (subscribed != null) {
       connections.decrementAndGet();
-      channels.forEach(channel -> unsubscribe(socket, channel));
+      subscribed.forEach(channel -> unsubscribe(socket, channel));
     }
   }
 

@@ -3,9 +3,11 @@ package io.callbackingress.family.live;
 import io.callbackingress.events.Event;
 import io.callbackingress.events.StoredEvents;
 import io.callbackingress.spi.FamilyContext;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Row;
@@ -74,6 +76,9 @@ final class LiveStream {
   });
   private List<UUID> announced = new ArrayList<>();
   private boolean reading;
+  private MessageConsumer<JsonObject> local;
+  private PgSubscriber subscriber;
+  private boolean stopped;
 
   private LiveStream(Vertx vertx, SqlClient reads, AtomicInteger connections) {
     this.vertx = vertx;
@@ -82,20 +87,33 @@ final class LiveStream {
     this.connections = connections;
   }
 
-  /** Starts the stream; called once per process, on an event loop. */
-  static void start(FamilyContext context, AtomicInteger connections) {
+  /**
+   * Starts the stream; called once per process, on an event loop. It does not wait for the
+   * listening connection: live delivery is best effort, and the writes must not wait for it.
+   */
+  static LiveStream start(FamilyContext context, AtomicInteger connections) {
     LiveStream stream = new LiveStream(context.vertx(), context.reads(), connections);
-    stream.bus.<JsonObject>localConsumer(Event.ADDRESS, message -> stream.passOn(message.body()));
-    PgSubscriber subscriber = PgSubscriber.subscriber(context.vertx(), context.database().connectOptions())
+    stream.local = stream.bus.localConsumer(Event.ADDRESS, message -> stream.passOn(message.body()));
+    stream.subscriber = PgSubscriber.subscriber(context.vertx(), context.postgres())
         .reconnectPolicy(attempt -> RECONNECT_MS);
-    subscriber.channel(CHANNEL).handler(stream::announced);
-    stream.connect(subscriber);
+    stream.subscriber.channel(CHANNEL).handler(stream::announced);
+    stream.connect();
+    return stream;
   }
 
-  private void connect(PgSubscriber subscriber) {
+  /** Stops passing events on and closes the listening connection. */
+  Future<Void> stop() {
+    stopped = true;
+    return Future.join(local.unregister(), subscriber.close()).mapEmpty();
+  }
+
+  private void connect() {
     subscriber.connect().onFailure(failure -> {
+      if (stopped) {
+        return;
+      }
       log.warn("cannot LISTEN {} for other replicas' events, retrying: {}", CHANNEL, failure.getMessage());
-      vertx.setTimer(RECONNECT_MS, id -> connect(subscriber));
+      vertx.setTimer(RECONNECT_MS, id -> connect());
     });
   }
 

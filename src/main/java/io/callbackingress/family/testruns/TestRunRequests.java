@@ -1,10 +1,10 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.ids.TimeOrderedIds;
-import io.callbackingress.sanitize.Sanitizer;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.TextRule;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.Sanitizer;
+import io.callbackingress.spi.TextRule;
+import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -15,7 +15,6 @@ final class TestRunRequests {
 
   private static final Set<String> STATUSES = Set.of("queued", "running", "pass", "fail", "error");
   private static final Set<String> TEST_STATUSES = Set.of("pass", "fail", "error");
-  private static final int MAX_SHORT_TEXT = 255;
   private static final int MAX_TEST_NAME = 1024;
 
   private TestRunRequests() {}
@@ -28,10 +27,10 @@ final class TestRunRequests {
 
   static Submission submission(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput run = JsonInput.root(body, "test_run", violations);
-    String submissionUuid = run.requiredString("submission_uuid", 1, MAX_SHORT_TEXT);
+    String submissionUuid = run.requiredString("submission_uuid", TextRule.SHORT_TEXT);
     String track = run.requiredString("track_slug", TextRule.SLUG);
     String exercise = run.requiredString("exercise_slug", TextRule.SLUG);
-    String user = run.optionalString("user_handle", 1, MAX_SHORT_TEXT);
+    String user = run.optionalString("user_handle", TextRule.SHORT_TEXT);
     String status = run.requiredEnum("status", STATUSES);
     JsonArray tests = tests(run, violations);
     Long duration = run.optionalInteger("duration_ms", 0);

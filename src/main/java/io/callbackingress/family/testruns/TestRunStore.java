@@ -1,10 +1,10 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.store.RowInsert;
-import io.callbackingress.store.Rows;
+import io.callbackingress.spi.RowInsert;
+import io.callbackingress.spi.RowMapper;
+import io.callbackingress.spi.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
@@ -28,9 +28,10 @@ public final class TestRunStore {
         RETURNING status)
       SELECT COALESCE(updated.status, previous.status) AS status, updated.status IS NOT NULL AS changed
         FROM previous LEFT JOIN updated ON true""";
-  public static final String COLUMNS =
-      "id, submission_uuid, track_slug, exercise_slug, user_handle, status, tests, duration_ms, output, created_at, updated_at";
-  private static final String FIND = "SELECT " + COLUMNS + " FROM test_runs WHERE id = $1";
+  /** A stored run as callers read it; shared with the analytics views. */
+  public static final RowMapper RUN = RowMapper.of("id", "submission_uuid", "track_slug", "exercise_slug", "user_handle",
+      "status", "tests", "duration_ms", "output", "created_at", "updated_at").json("tests");
+  private static final String FIND = "SELECT " + RUN.columns() + " FROM test_runs WHERE id = $1";
 
   private TestRunStore() {}
 
@@ -52,22 +53,6 @@ public final class TestRunStore {
   }
 
   static Future<JsonObject> find(SqlClient sql, UUID id) {
-    return sql.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, TestRunStore::toJson));
-  }
-
-  /** A stored run as callers read it; shared with the analytics views. */
-  public static JsonObject toJson(Row row) {
-    return new JsonObject()
-        .put("id", row.getUUID("id").toString())
-        .put("submission_uuid", row.getString("submission_uuid"))
-        .put("track_slug", row.getString("track_slug"))
-        .put("exercise_slug", row.getString("exercise_slug"))
-        .put("user_handle", row.getString("user_handle"))
-        .put("status", row.getString("status"))
-        .put("tests", Rows.array(row, "tests"))
-        .put("duration_ms", row.getLong("duration_ms"))
-        .put("output", row.getString("output"))
-        .put("created_at", Rows.iso(row, "created_at"))
-        .put("updated_at", Rows.iso(row, "updated_at"));
+    return sql.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, RUN::toJson));
   }
 }

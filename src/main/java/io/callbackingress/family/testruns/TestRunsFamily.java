@@ -1,16 +1,18 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Replies;
-import io.callbackingress.http.Reply;
-import io.callbackingress.spi.EndpointFamily;
-import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.family.testruns.TestRunRequests.Submission;
 import io.callbackingress.family.testruns.TestRunRequests.Update;
-import io.callbackingress.store.InsertOperation;
-import io.callbackingress.store.WriteOperation;
-import io.callbackingress.validation.Uuids;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.spi.InsertOperation;
+import io.callbackingress.spi.LiveChannel;
+import io.callbackingress.spi.Replies;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.RetainedTable;
+import io.callbackingress.spi.Uuids;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -44,13 +46,23 @@ public final class TestRunsFamily implements EndpointFamily {
   }
 
   @Override
+  public List<RetainedTable> retainedTables() {
+    return List.of(new RetainedTable("test_runs", "created_at", true));
+  }
+
+  @Override
+  public List<LiveChannel> liveChannels() {
+    return List.of(LiveChannel.of("test_run", "id"));
+  }
+
+  @Override
   public List<WriteOperation<?>> operations() {
     return List.of(CREATE, UPDATE);
   }
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    int maxOutputBytes = context.config().limits().maxOutputBytes();
+    int maxOutputBytes = context.maxOutputBytes();
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/test_runs"),
             (body, violations) -> TestRunRequests.submission(body, violations, maxOutputBytes),

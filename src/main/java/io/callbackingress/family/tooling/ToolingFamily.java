@@ -2,14 +2,16 @@ package io.callbackingress.family.tooling;
 
 import io.callbackingress.family.tooling.ToolingJobRequests.Registration;
 import io.callbackingress.family.tooling.ToolingJobRequests.Update;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Replies;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteContext;
-import io.callbackingress.store.WriteOperation;
+import io.callbackingress.spi.LiveChannel;
+import io.callbackingress.spi.Replies;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.RetainedTable;
+import io.callbackingress.spi.WriteContext;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -38,13 +40,23 @@ public final class ToolingFamily implements EndpointFamily {
   }
 
   @Override
+  public List<RetainedTable> retainedTables() {
+    return List.of(new RetainedTable("tooling_jobs", "created_at", false));
+  }
+
+  @Override
+  public List<LiveChannel> liveChannels() {
+    return List.of(LiveChannel.of("tooling_job", "id"));
+  }
+
+  @Override
   public List<WriteOperation<?>> operations() {
     return List.of(REGISTER, UPDATE);
   }
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    int maxOutputBytes = context.config().limits().maxOutputBytes();
+    int maxOutputBytes = context.maxOutputBytes();
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/tooling_jobs"), ToolingJobRequests::registration,
             (call, job) -> context.writer().write(call, REGISTER, job)),

@@ -1,10 +1,10 @@
 package io.callbackingress.family.tooling;
 
-import io.callbackingress.ids.TimeOrderedIds;
-import io.callbackingress.sanitize.Sanitizer;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.TextRule;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.Sanitizer;
+import io.callbackingress.spi.TextRule;
+import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
 
@@ -14,7 +14,6 @@ final class ToolingJobRequests {
   static final Set<String> STATUSES = Set.of("pending", "running", "completed", "failed", "cancelled");
   static final Set<String> TERMINAL = Set.of("completed", "failed", "cancelled");
   private static final int MAX_KIND = 64;
-  private static final int MAX_SUBMISSION_UUID = 255;
 
   private ToolingJobRequests() {}
 
@@ -27,7 +26,7 @@ final class ToolingJobRequests {
     JsonInput job = JsonInput.root(body, "tooling_job", violations);
     String id = job.optionalString("id", TextRule.CALLER_ID);
     String kind = job.requiredString("kind", 1, MAX_KIND);
-    String submissionUuid = job.optionalString("submission_uuid", 1, MAX_SUBMISSION_UUID);
+    String submissionUuid = job.optionalString("submission_uuid", TextRule.SHORT_TEXT);
     JsonObject metadata = job.optionalObject("metadata");
     if (!violations.isEmpty()) {
       return null;

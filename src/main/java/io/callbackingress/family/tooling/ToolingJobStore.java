@@ -1,6 +1,7 @@
 package io.callbackingress.family.tooling;
 
-import io.callbackingress.store.Rows;
+import io.callbackingress.spi.RowMapper;
+import io.callbackingress.spi.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -35,9 +36,9 @@ final class ToolingJobStore {
       SELECT before.status, before.output, before.metadata, EXISTS (SELECT 1 FROM changed) AS applied
         FROM before""";
 
-  private static final String FIND = """
-      SELECT id, kind, status, output, metadata, submission_uuid, created_at, updated_at
-        FROM tooling_jobs WHERE id = $1""";
+  private static final RowMapper JOB = RowMapper.of("id", "kind", "status", "output", "metadata", "submission_uuid",
+      "created_at", "updated_at").json("metadata");
+  private static final String FIND = "SELECT " + JOB.columns() + " FROM tooling_jobs WHERE id = $1";
 
   private ToolingJobStore() {}
 
@@ -59,14 +60,6 @@ final class ToolingJobStore {
   record Outcome(String previousStatus, String previousOutput, JsonObject previousMetadata, boolean applied) {}
 
   static Future<JsonObject> find(SqlClient sql, String id) {
-    return sql.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, row -> new JsonObject()
-          .put("id", row.getString("id"))
-          .put("kind", row.getString("kind"))
-          .put("status", row.getString("status"))
-          .put("output", row.getString("output"))
-          .put("metadata", Rows.object(row, "metadata"))
-          .put("submission_uuid", row.getString("submission_uuid"))
-          .put("created_at", Rows.iso(row, "created_at"))
-          .put("updated_at", Rows.iso(row, "updated_at"))));
+    return sql.preparedQuery(FIND).execute(Tuple.of(id)).map(rows -> Rows.first(rows, JOB::toJson));
   }
 }

@@ -1,6 +1,7 @@
 package io.callbackingress.family.video;
 
-import io.callbackingress.store.Rows;
+import io.callbackingress.spi.RowMapper;
+import io.callbackingress.spi.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;
@@ -34,9 +35,9 @@ final class VideoNodeStore {
         RETURNING v.node_uuid)
       SELECT node.status, node.process_uuid, EXISTS (SELECT 1 FROM applied) AS applied FROM node""";
 
-  private static final String FIND = """
-      SELECT node_uuid, executor_type, status, process_uuid, result, error, error_type, updated_at
-        FROM video_nodes WHERE node_uuid = $1""";
+  private static final RowMapper NODE = RowMapper.of("node_uuid", "executor_type", "status", "process_uuid", "result",
+      "error", "error_type", "updated_at").json("result");
+  private static final String FIND = "SELECT " + NODE.columns() + " FROM video_nodes WHERE node_uuid = $1";
 
   private VideoNodeStore() {}
 
@@ -60,14 +61,6 @@ final class VideoNodeStore {
   }
 
   static Future<JsonObject> find(SqlClient sql, String nodeUuid) {
-    return sql.preparedQuery(FIND).execute(Tuple.of(nodeUuid)).map(rows -> Rows.first(rows, row -> new JsonObject()
-          .put("node_uuid", row.getString("node_uuid"))
-          .put("executor_type", row.getString("executor_type"))
-          .put("status", row.getString("status"))
-          .put("process_uuid", row.getString("process_uuid"))
-          .put("result", Rows.object(row, "result"))
-          .put("error", row.getString("error"))
-          .put("error_type", row.getString("error_type"))
-          .put("updated_at", Rows.iso(row, "updated_at"))));
+    return sql.preparedQuery(FIND).execute(Tuple.of(nodeUuid)).map(rows -> Rows.first(rows, NODE::toJson));
   }
 }

@@ -2,14 +2,16 @@ package io.callbackingress.family.video;
 
 import io.callbackingress.family.video.VideoRequests.Callback;
 import io.callbackingress.family.video.VideoRequests.Registration;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Replies;
-import io.callbackingress.http.Reply;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteContext;
-import io.callbackingress.store.WriteOperation;
+import io.callbackingress.spi.LiveChannel;
+import io.callbackingress.spi.Replies;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.RetainedTable;
+import io.callbackingress.spi.WriteContext;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
@@ -44,13 +46,24 @@ public final class VideoProductionFamily implements EndpointFamily {
   }
 
   @Override
+  public List<RetainedTable> retainedTables() {
+    return List.of(new RetainedTable("video_nodes", "created_at", false));
+  }
+
+  /** callback.stale is about a video node too: its subscribers want to know a callback was refused. */
+  @Override
+  public List<LiveChannel> liveChannels() {
+    return List.of(LiveChannel.of("video_node", "node_uuid"), new LiveChannel("callback", "video_node.", "node_uuid"));
+  }
+
+  @Override
   public List<WriteOperation<?>> operations() {
     return List.of(REGISTER, COMPLETE);
   }
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    int maxOutputBytes = context.config().limits().maxOutputBytes();
+    int maxOutputBytes = context.maxOutputBytes();
     return List.of(
         Endpoint.json(HttpMethod.POST, context.spiPath("/video_production/nodes"), VideoRequests::registration,
             (call, node) -> context.writer().write(call, REGISTER, node)),

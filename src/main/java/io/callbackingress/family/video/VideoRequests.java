@@ -1,15 +1,13 @@
 package io.callbackingress.family.video;
 
-import io.callbackingress.sanitize.Sanitizer;
-import io.callbackingress.validation.JsonInput;
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.Sanitizer;
+import io.callbackingress.spi.TextRule;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonObject;
 
 /** The request bodies of the video_production family (SPEC 3.4): bare objects, no wrapper key. */
 final class VideoRequests {
-
-  private static final int MAX_ID = 255;
-  private static final int MAX_ERROR_TYPE = 255;
 
   private VideoRequests() {}
 
@@ -25,20 +23,20 @@ final class VideoRequests {
 
   static Registration registration(JsonObject body, Violations violations) {
     JsonInput node = JsonInput.top(body, violations);
-    String nodeUuid = node.requiredString("node_uuid", 1, MAX_ID);
-    String executorType = node.requiredString("executor_type", 1, MAX_ID);
-    String processUuid = node.requiredString("process_uuid", 1, MAX_ID);
+    String nodeUuid = node.requiredString("node_uuid", TextRule.SHORT_TEXT);
+    String executorType = node.requiredString("executor_type", TextRule.SHORT_TEXT);
+    String processUuid = node.requiredString("process_uuid", TextRule.SHORT_TEXT);
     return violations.isEmpty() ? new Registration(nodeUuid, executorType, processUuid) : null;
   }
 
   static Callback callback(JsonObject body, Violations violations, int maxOutputBytes) {
     JsonInput callback = JsonInput.top(body, violations);
-    String nodeUuid = callback.requiredString("node_uuid", 1, MAX_ID);
-    String executorType = callback.requiredString("executor_type", 1, MAX_ID);
-    String processUuid = callback.optionalString("process_uuid", 1, MAX_ID);
+    String nodeUuid = callback.requiredString("node_uuid", TextRule.SHORT_TEXT);
+    String executorType = callback.requiredString("executor_type", TextRule.SHORT_TEXT);
+    String processUuid = callback.optionalString("process_uuid", TextRule.SHORT_TEXT);
     JsonObject result = callback.optionalObject("result");
     String error = callback.optionalText("error", maxOutputBytes);
-    String errorType = callback.optionalString("error_type", 1, MAX_ERROR_TYPE);
+    String errorType = callback.optionalString("error_type", TextRule.SHORT_TEXT);
     if (callback.has("result") == callback.has("error")) {
       // SPEC 11a: the exactly-one-of rule is reported on "result".
       callback.reject("result", "exactly one of result and error is required");

@@ -1,6 +1,9 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.http.Call;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.MediaTypes;
+import io.callbackingress.spi.Signatures;
+import io.callbackingress.spi.WebhookSource;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
@@ -47,7 +50,7 @@ final class HexHmacSource implements WebhookSource {
 
   @Override
   public Set<String> mediaTypes() {
-    return Set.of(JSON, FORM);
+    return Set.of(MediaTypes.JSON, MediaTypes.FORM);
   }
 
   @Override

@@ -1,6 +1,9 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.http.Call;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.MediaTypes;
+import io.callbackingress.spi.Signatures;
+import io.callbackingress.spi.WebhookSource;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -43,7 +46,7 @@ final class StandardWebhooksSource implements WebhookSource {
 
   @Override
   public Set<String> mediaTypes() {
-    return Set.of(JSON);
+    return Set.of(MediaTypes.JSON);
   }
 
   @Override
@@ -51,7 +54,7 @@ final class StandardWebhooksSource implements WebhookSource {
     String id = call.header("webhook-id");
     String timestamp = call.header("webhook-timestamp");
     String signatures = call.header("webhook-signature");
-    if (id == null || signatures == null || !Timestamps.within(timestamp, nowSeconds, toleranceSeconds)) {
+    if (id == null || signatures == null || !Signatures.withinTolerance(timestamp, nowSeconds, toleranceSeconds)) {
       return false;
     }
     List<byte[]> presented = new ArrayList<>();

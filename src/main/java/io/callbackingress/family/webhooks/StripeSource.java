@@ -1,8 +1,11 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.validation.Identifiers;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.Identifiers;
+import io.callbackingress.spi.MediaTypes;
+import io.callbackingress.spi.Signatures;
+import io.callbackingress.spi.WebhookSource;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -31,7 +34,7 @@ final class StripeSource implements WebhookSource {
 
   @Override
   public Set<String> mediaTypes() {
-    return Set.of(JSON);
+    return Set.of(MediaTypes.JSON);
   }
 
   @Override
@@ -55,7 +58,7 @@ final class StripeSource implements WebhookSource {
         presented.add(Signatures.fromHex(value));
       }
     }
-    if (!Timestamps.within(timestamp, nowSeconds, toleranceSeconds) || presented.isEmpty()) {
+    if (!Signatures.withinTolerance(timestamp, nowSeconds, toleranceSeconds) || presented.isEmpty()) {
       return false;
     }
     return Signatures.anyMatches(secrets, timestamp + ".", call.body(), presented);

@@ -1,32 +1,34 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.config.ConfigException;
-import io.callbackingress.config.IngressConfig;
-import io.callbackingress.http.ApiException;
-import io.callbackingress.http.Call;
-import io.callbackingress.http.Endpoint;
-import io.callbackingress.http.Reply;
-import io.callbackingress.idempotency.IdempotencyKey;
-import io.callbackingress.ids.TimeOrderedIds;
+import io.callbackingress.spi.ApiException;
+import io.callbackingress.spi.Call;
+import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.ConfigSection;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.store.WriteOperation;
-import io.callbackingress.validation.Identifiers;
+import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.Identifiers;
+import io.callbackingress.spi.JsonBodies;
+import io.callbackingress.spi.MediaTypes;
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.Secrets;
+import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.WebhookScheme;
+import io.callbackingress.spi.WebhookSource;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.json.DecodeException;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Tuple;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -67,11 +69,31 @@ public final class WebhooksFamily implements EndpointFamily {
           }),
       received -> accepted(received.id()));
 
-  private static final Set<String> MEDIA_TYPES = Set.of(WebhookSource.JSON, WebhookSource.FORM);
+  private static final Set<String> MEDIA_TYPES = Set.of(MediaTypes.JSON, MediaTypes.FORM);
+
+  private Map<String, WebhookScheme> schemes;
+  private WebhookSettings settings;
 
   @Override
   public String name() {
     return "webhooks";
+  }
+
+  /** SPEC 11 placed the webhooks' keys at the top level, before families had sections of their own. */
+  @Override
+  public String configSection() {
+    return "webhooks";
+  }
+
+  /** Standard Webhooks is built in; other schemes come from the class path (SPEC 12). */
+  @Override
+  public void configure(ConfigSection section) {
+    Map<String, WebhookScheme> found = new LinkedHashMap<>();
+    WebhookScheme standard = new StandardWebhooksScheme();
+    found.put(standard.name(), standard);
+    ServiceLoader.load(WebhookScheme.class).forEach(scheme -> found.put(scheme.name(), scheme));
+    schemes = Map.copyOf(found);
+    settings = WebhookSettings.read(section, schemes.keySet());
   }
 
   @Override
@@ -89,17 +111,16 @@ public final class WebhooksFamily implements EndpointFamily {
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
-    IngressConfig.Webhooks config = context.config().webhooks();
     Map<String, String> env = context.env();
-    long tolerance = config.toleranceSeconds();
-    List<String> github = secrets(env, config.githubSecretsEnv());
-    List<String> discourse = secrets(env, config.discourseSecretsEnv());
-    List<String> payments = secrets(env, config.paymentSecretsEnv());
+    long tolerance = settings.toleranceSeconds();
+    List<String> github = Secrets.of(env, settings.githubSecretsEnv());
+    List<String> discourse = Secrets.of(env, settings.discourseSecretsEnv());
+    List<String> payments = Secrets.of(env, settings.paymentSecretsEnv());
     Map<String, WebhookSource> configured = new LinkedHashMap<>();
-    config.sources().forEach((name, source) -> {
-      List<String> secrets = secrets(env, source.secretsEnv());
+    settings.sources().forEach((name, source) -> {
+      List<String> secrets = Secrets.of(env, source.secretsEnv());
       if (!secrets.isEmpty()) {
-        configured.put(name, standard(name, secrets, tolerance));
+        configured.put(name, configuredSource(source, secrets, tolerance));
       }
     });
     Receiver receiver = new Receiver(context);
@@ -119,21 +140,13 @@ public final class WebhooksFamily implements EndpointFamily {
         call -> hasSecrets ? receiver.receive(call, source) : Future.failedFuture(ApiException.notFound()));
   }
 
-  private static WebhookSource standard(String name, List<String> secrets, long tolerance) {
+  private WebhookSource configuredSource(WebhookSettings.Source source, List<String> secrets, long tolerance) {
     try {
-      return StandardWebhooksSource.of(name, secrets, tolerance);
+      return schemes.get(source.scheme()).source(source.name(), secrets, tolerance);
     } catch (IllegalArgumentException e) {
-      throw new ConfigException("webhooks.sources." + name + ".secretsEnv", "holds a secret that is not base64");
+      throw new ConfigException("webhooks.sources." + source.name() + ".secretsEnv",
+          "holds a secret the " + source.scheme() + " scheme cannot use: " + e.getMessage());
     }
-  }
-
-  /** The comma-separated secrets of one variable; several allow rotation without a missed delivery. */
-  private static List<String> secrets(Map<String, String> env, String variable) {
-    String value = variable == null ? null : env.get(variable);
-    if (value == null) {
-      return List.of();
-    }
-    return Arrays.stream(value.split(",")).map(String::trim).filter(secret -> !secret.isEmpty()).toList();
   }
 
   /** The handling of one verified-or-refused delivery on one event loop. */
@@ -173,31 +186,17 @@ public final class WebhooksFamily implements EndpointFamily {
           .map(reply -> reply.replayed() ? duplicate() : reply);
     }
 
-
     /** The JSON object of the body, or of a form's {@code payload} field (SPEC 3.5). */
     private static JsonObject payload(Call call) {
       Buffer body = call.body();
-      if (mediaType(call).equals(WebhookSource.FORM)) {
+      if (mediaType(call).equals(MediaTypes.FORM)) {
         String payload = formField(body.toString(StandardCharsets.UTF_8), "payload");
         if (payload == null) {
           throw ApiException.badRequest("Missing payload");
         }
-        return object(Buffer.buffer(payload));
+        return JsonBodies.object(Buffer.buffer(payload));
       }
-      return object(body);
-    }
-
-    private static JsonObject object(Buffer json) {
-      Object value;
-      try {
-        value = Json.decodeValue(json);
-      } catch (DecodeException e) {
-        throw ApiException.malformedJson("invalid JSON");
-      }
-      if (!(value instanceof JsonObject object)) {
-        throw ApiException.malformedJson("the body must be a JSON object");
-      }
-      return object;
+      return JsonBodies.object(body);
     }
 
     private static String formField(String form, String name) {
@@ -220,12 +219,7 @@ public final class WebhooksFamily implements EndpointFamily {
     }
 
     private static String mediaType(Call call) {
-      String contentType = call.header(HttpHeaders.CONTENT_TYPE);
-      if (contentType == null) {
-        return "";
-      }
-      int semicolon = contentType.indexOf(';');
-      return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+      return MediaTypes.of(call.header(HttpHeaders.CONTENT_TYPE));
     }
   }
 }

@@ -1,6 +1,6 @@
 package io.callbackingress.bench;
 
-import io.callbackingress.audit.AuditRecord;
+import io.callbackingress.spi.AuditRecord;
 import io.vertx.core.json.JsonObject;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,6 +1,6 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.validation.Violations;
+import io.callbackingress.spi.Violations;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;

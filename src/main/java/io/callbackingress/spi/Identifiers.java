@@ -1,0 +1,23 @@
+package io.callbackingress.spi;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * SPEC 2.6: every identifier that is stored or looked up — a path id, a webhook delivery or event
+ * id from a header or a payload — is at most 255 bytes of UTF-8 and holds no U+0000, which
+ * Postgres text cannot store. Longer ones would reach btree indexes, whose rows are capped.
+ */
+public final class Identifiers {
+
+  public static final int MAX_BYTES = 255;
+
+  private Identifiers() {}
+
+  public static boolean fits(String id) {
+    if (id.indexOf(0) >= 0) {
+      return false;
+    }
+    // chars × 3 is the worst UTF-8 expansion: short ids are never encoded.
+    return id.length() * 3L <= MAX_BYTES || id.getBytes(StandardCharsets.UTF_8).length <= MAX_BYTES;
+  }
+}

@@ -1,0 +1,79 @@
+package io.callbackingress.spi;
+
+import io.vertx.core.Future;
+import io.vertx.sqlclient.SqlConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * A write that inserts one row under an id generated before it runs, and so cannot conflict: its
+ * answer is known in advance (the same while spooled), and the writes of a batch leave as one
+ * {@link RowInsert} statement.
+ */
+public final class InsertOperation<T extends Record> implements WriteOperation<T> {
+
+  private final String name;
+  private final RecordCodec<T> codec;
+  private final RowInsert insert;
+  private final Function<T, Object[]> row;
+  private final BiConsumer<T, WriteContext> events;
+  private final Function<T, Reply> answer;
+
+  /**
+   * @param row the row's values from the write's input, in the insert's column order
+   * @param events the events the stored row produces
+   * @param answer the answer, from the input alone
+   */
+  public InsertOperation(String name, Class<T> input, RowInsert insert, Function<T, Object[]> row,
+                         BiConsumer<T, WriteContext> events, Function<T, Reply> answer) {
+    this.name = name;
+    this.codec = RecordCodec.of(input);
+    this.insert = insert;
+    this.row = row;
+    this.events = events;
+    this.answer = answer;
+  }
+
+  @Override
+  public String name() {
+    return name;
+  }
+
+  @Override
+  public RecordCodec<T> codec() {
+    return codec;
+  }
+
+  @Override
+  public Future<Reply> execute(SqlConnection sql, T input, WriteContext context) {
+    return executeAll(sql, List.of(input), List.of(context)).map(replies -> replies.get(0));
+  }
+
+  @Override
+  public Future<List<Reply>> executeAll(SqlConnection sql, List<T> inputs, List<WriteContext> contexts) {
+    List<Object[]> rows = new ArrayList<>(inputs.size());
+    for (T input : inputs) {
+      rows.add(row.apply(input));
+    }
+    return sql.preparedQuery(insert.sql()).execute(insert.parameters(rows)).map(inserted -> {
+      List<Reply> replies = new ArrayList<>(inputs.size());
+      for (int i = 0; i < inputs.size(); i++) {
+        events.accept(inputs.get(i), contexts.get(i));
+        replies.add(answer.apply(inputs.get(i)));
+      }
+      return replies;
+    });
+  }
+
+  @Override
+  public Reply answerInAdvance(T input) {
+    return answer.apply(input);
+  }
+
+  @Override
+  public Reply whenSpooled(T input) {
+    return answer.apply(input);
+  }
+}
