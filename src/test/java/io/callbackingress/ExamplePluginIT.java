@@ -116,7 +116,12 @@ class ExamplePluginIT {
   @Test
   void itsEventReachesTheLiveStreamOnItsOwnChannel() throws Exception {
     BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
-    WebSocket socket = vertx.createWebSocketClient().connect(port, "127.0.0.1", "/spi/live").await();
+    WebSocket socket;
+    try {
+      socket = vertx.createWebSocketClient().connect(port, "127.0.0.1", "/spi/live").await();
+    } catch (RuntimeException refused) {
+      throw new AssertionError("the upgrade failed; the ingress logged: " + ingress.errors() + ingress.stdoutTail(), refused);
+    }
     socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
     socket.writeTextMessage(new JsonObject().put("subscribe", "events").encode());
     assertEquals(new JsonObject().put("subscribed", "events"), messages.poll(10, TimeUnit.SECONDS));

@@ -133,6 +133,12 @@ public final class JarReplica implements AutoCloseable {
         read("stderr.log").lines()).toList();
   }
 
+  /** The last application log lines (audit lines left out), for a failure message. */
+  public String stdoutTail() {
+    List<String> logs = read("stdout.log").lines().filter(line -> line.contains("\"logger_name\"")).toList();
+    return String.join("\n", logs.subList(Math.max(0, logs.size() - 20), logs.size()));
+  }
+
   private String read(String file) {
     try {
       return Files.readString(dir.resolve(file));
