@@ -53,13 +53,15 @@ import javax.crypto.spec.SecretKeySpec;
  * length, default 5), {@code gatling.peak} (default 200), {@code gatling.shareConnections}
  * (true: one keep-alive pool for all users; false: every user opens its own connection, default
  * true), {@code gatling.p99ms} (the p99 assertion, default 10), {@code gatling.maxFailedPercent}
- * (default 1).
+ * (default 1), {@code w1.path} (default /spi/test_runs: another path points W1 at a peer, bare-w1's
+ * {@code /w1}, to tell the load generator's share of a tail from the server's).
  *
  * <p>Run: {@code mvn -B -f benchmarks/gatling/pom.xml gatling:test -Dbase.url=http://127.0.0.1:8080 -Dgatling.rate=50 -Dgatling.seconds=5}
  */
 public class IngressSimulation extends Simulation {
 
   private static final String BASE_URL = System.getProperty("base.url", "http://127.0.0.1:8080");
+  private static final String W1_PATH = System.getProperty("w1.path", "/spi/test_runs");
   private static final List<String> WORKLOADS = List.of(System.getProperty("workloads", "w1,w2,w3").split(","));
   private static final double RATE = Double.parseDouble(System.getProperty("gatling.rate", "50"));
   private static final int SECONDS = Integer.getInteger("gatling.seconds", 5);
@@ -88,7 +90,7 @@ public class IngressSimulation extends Simulation {
   private final ScenarioBuilder w1 = scenario("W1 POST /spi/test_runs")
       .feed(feeder(() -> Map.of("key", "g1-" + runId + "-" + counter.incrementAndGet())))
       .exec(http("W1 test_run")
-          .post("/spi/test_runs")
+          .post(W1_PATH)
           .header("Idempotency-Key", "#{key}")
           .body(StringBody(session -> testRunBody(session.getString("key"))))
           .check(status().is(201)));
