@@ -1,5 +1,6 @@
 package io.callbackingress;
 
+import io.callbackingress.audit.BatchingConsoleAppender;
 import io.callbackingress.config.Implementations;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.events.EventOutbox;
@@ -181,6 +182,7 @@ public final class Ingress {
         config.limits().maxBufferedBodyBytes());
     metrics.gauge("ingress.body.buffered.bytes", null, null, bodies::bufferedBytes);
     metrics.gauge("ingress.ready", null, null, () -> readiness.up() ? 1 : 0);
+    metrics.gauge("ingress.audit.lines.dropped", null, null, BatchingConsoleAppender::dropped);
     Pipeline pipeline = new Pipeline(bodies, limiter, new InFlightKeys(),
         new WriteBudget(config.limits().maxInFlightWrites()), clientAddresses, metrics, audit);
     return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,

@@ -121,8 +121,10 @@ class MonitoringKitTest {
   }
 
   @Test
-  void readinessAndEventLoopLagDescribeTheRunningIngress() {
+  void readinessEventLoopLagAndDroppedAuditLinesDescribeTheRunningIngress() {
     assertTrue(exposition.lines().anyMatch(line -> line.equals("ingress_ready 1.0")), "ingress_ready is 1 while /health/ready is UP");
+    assertTrue(exposition.lines().anyMatch(line -> line.equals("ingress_audit_lines_dropped 0.0")),
+        "no audit line dropped, and the gauge exported");
     for (int loop = 0; loop < 2; loop++) {
       String series = "ingress_event_loop_lag_seconds_count{loop=\"" + loop + "\"}";
       assertTrue(exposition.lines().anyMatch(line -> line.startsWith(series)), "a lag timer on loop " + loop);
