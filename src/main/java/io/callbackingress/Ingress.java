@@ -200,7 +200,19 @@ public final class Ingress {
         });
   }
 
+  /** Retention first: its start makes the time partitions the first writes go to. */
   private Future<Void> deployServers() {
+    Future<String> retention = config.retention().enabled()
+        ? vertx.deployVerticle(new RetentionVerticle(Retention.create(vertx, database, config, metrics),
+            config.retention().intervalSeconds()))
+        : Future.succeededFuture();
+    return retention.compose(this::deployListeners);
+  }
+
+  private Future<Void> deployListeners(String retentionDeployment) {
+    if (retentionDeployment != null) {
+      deployments.add(retentionDeployment);
+    }
     int instances = eventLoops(config);
     Future<String> main = vertx.deployVerticle(() -> new IngressVerticle(this, false),
         new DeploymentOptions().setInstances(instances));
@@ -214,20 +226,13 @@ public final class Ingress {
         new BatchCommitter(new EventOutbox(vertx.eventBus()), metrics, config.idempotencyTtlSeconds()), operations(),
         retryPolicy, config.retry(), config.postgres().batch().maxRows()));
     Future<String> lag = vertx.deployVerticle(() -> new EventLoopLag(registry), new DeploymentOptions().setInstances(instances));
-    Future<String> retention = config.retention().enabled()
-        ? vertx.deployVerticle(new RetentionVerticle(Retention.create(vertx, database, config, metrics),
-            config.retention().intervalSeconds()))
-        : Future.succeededFuture();
-    return Future.all(List.of(main, management, replayer, lag, retention)).onSuccess(v -> {
+    return Future.all(List.of(main, management, replayer, lag)).onSuccess(v -> {
       deployments.add(main.result());
       if (management.result() != null) {
         deployments.add(management.result());
       }
       deployments.add(replayer.result());
       deployments.add(lag.result());
-      if (retention.result() != null) {
-        deployments.add(retention.result());
-      }
       readinessRefresh = readiness.refreshEvery(vertx, READINESS_REFRESH_MS);
     }).onSuccess(v -> log.info(
         "callback-ingress listening on {}:{}{} with {} event loops; families {}",

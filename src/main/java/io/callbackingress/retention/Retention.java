@@ -15,6 +15,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -68,11 +69,30 @@ public final class Retention {
 
   /** One maintenance run, as of the clock's now; fails only when Postgres cannot be reached. */
   Future<RetentionReport> run() {
+    return withLock((connection, now, report) -> maintain(connection, now, report));
+  }
+
+  /**
+   * Only the partitions ahead of the clock, run before the listeners open: a row written at
+   * start-up then never lands in a DEFAULT partition that the first full run would move it out
+   * of — a move a concurrent reader can miss (it happened to a test's read after its 201).
+   */
+  Future<RetentionReport> prepare() {
+    return withLock((connection, now, report) -> forEachPartitioned(report,
+        table -> createAhead(connection, table, now, report)));
+  }
+
+  @FunctionalInterface
+  private interface Work {
+    Future<Void> on(SqlConnection connection, Instant now, RetentionReport report);
+  }
+
+  private Future<RetentionReport> withLock(Work work) {
     Instant now = clock.instant();
     long started = System.nanoTime();
     RetentionReport report = new RetentionReport();
     return database.connect(vertx)
-        .compose(connection -> whileLocked(connection, now, report).eventually(connection::close))
+        .compose(connection -> whileLocked(connection, now, report, work).eventually(connection::close))
         .map(v -> report.took(Duration.ofNanos(System.nanoTime() - started).toMillis()))
         .onSuccess(done -> {
           if (done.failed().isEmpty()) {
@@ -89,7 +109,7 @@ public final class Retention {
     stopped = true;
   }
 
-  private Future<Void> whileLocked(SqlConnection connection, Instant now, RetentionReport report) {
+  private Future<Void> whileLocked(SqlConnection connection, Instant now, RetentionReport report, Work work) {
     return connection.query(LOCK_TIMEOUT).execute()
         .compose(v -> connection.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK_KEY)))
         .compose(locked -> {
@@ -97,21 +117,26 @@ public final class Retention {
             report.skip();
             return Future.succeededFuture();
           }
-          return maintain(connection, now, report);
+          return work.on(connection, now, report);
         });
   }
 
   private Future<Void> maintain(SqlConnection connection, Instant now, RetentionReport report) {
-    Future<Void> steps = Future.succeededFuture();
-    for (PartitionedTable table : plan.partitioned()) {
-      steps = steps.compose(v -> step(table.name(), report, () -> partitions(connection, table, now, report)));
-    }
+    Future<Void> steps = forEachPartitioned(report, table -> partitions(connection, table, now, report));
     for (ExpiringRows rows : plan.expiring()) {
       OffsetDateTime cutoff = now.minus(rows.kept()).atOffset(ZoneOffset.UTC);
       steps = steps.compose(v -> step(rows.table(), report, () -> deleteExpired(connection, rows, cutoff, report)
           .compose(deleted -> deleted ? connection.query(rows.vacuum()).execute().mapEmpty() : Future.succeededFuture())));
     }
     return steps.compose(v -> measureOldestRows(connection, now));
+  }
+
+  private Future<Void> forEachPartitioned(RetentionReport report, Function<PartitionedTable, Future<Void>> work) {
+    Future<Void> steps = Future.succeededFuture();
+    for (PartitionedTable table : plan.partitioned()) {
+      steps = steps.compose(v -> step(table.name(), report, () -> work.apply(table)));
+    }
+    return steps;
   }
 
   /** A failed step is reported, not fatal: one busy table must not hold back the others. */
@@ -132,13 +157,17 @@ public final class Retention {
    * current bound, and the first partition after the migration starts at its cut-off.
    */
   private Future<Void> partitions(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
+    // Making partitions comes first: a drop that times out on a lock must not leave rows to the DEFAULT.
+    return createAhead(connection, table, now, report).compose(v -> dropExpired(connection, table, now, report));
+  }
+
+  private Future<Void> createAhead(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
     return connection.preparedQuery(PartitionedTable.PARTITIONS).execute(Tuple.of(table.name())).compose(rows -> {
       Instant currentBound = floor(now);
       Instant covered = null;
       for (Row row : rows) {
         covered = row.getOffsetDateTime("upper").toInstant();
       }
-      // Making partitions comes first: a drop that times out on a lock must not leave rows to the DEFAULT.
       Future<Void> chain = Future.succeededFuture();
       Instant ahead = now.plus(plan.partitionWidth().multipliedBy(2));
       for (Instant lower = covered == null ? currentBound : covered; lower.isBefore(ahead); ) {
@@ -151,6 +180,13 @@ public final class Retention {
         });
         lower = to;
       }
+      return chain;
+    });
+  }
+
+  private Future<Void> dropExpired(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
+    return connection.preparedQuery(PartitionedTable.PARTITIONS).execute(Tuple.of(table.name())).compose(rows -> {
+      Future<Void> chain = Future.succeededFuture();
       Instant cutoff = now.minus(table.kept());
       for (Row row : rows) {
         String partition = row.getString("name");

@@ -19,11 +19,18 @@ public final class RetentionVerticle extends VerticleBase {
     this.intervalMillis = intervalSeconds * 1000L;
   }
 
+  /**
+   * Ready once the partitions ahead of the clock exist ({@link Retention#prepare}), so the ingress
+   * deploys its listeners after; a failed preparation is logged and start-up goes on, the first
+   * full run following at once.
+   */
   @Override
   public Future<?> start() {
-    tick();
-    timer = vertx.setPeriodic(intervalMillis, id -> tick());
-    return Future.succeededFuture();
+    running = retention.prepare();
+    return running.otherwiseEmpty().onComplete(prepared -> {
+      tick();
+      timer = vertx.setPeriodic(intervalMillis, id -> tick());
+    });
   }
 
   @Override
