@@ -1,5 +1,6 @@
 package io.callbackingress.events;
 
+import io.callbackingress.spi.JsonText;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.SqlConnection;
@@ -48,7 +49,7 @@ public final class EventOutbox {
       ids[i] = event.id();
       types[i] = event.type();
       times[i] = event.timestamp();
-      data[i] = event.data().encode();
+      data[i] = JsonText.of(event.data());
       correlations[i] = event.correlationId();
     }
     return Tuple.of(ids, types, times, data, correlations);

@@ -11,6 +11,7 @@ import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.IdempotencyKey;
 import io.callbackingress.spi.JsonBodies;
+import io.callbackingress.spi.JsonText;
 import io.callbackingress.spi.MetricsCollector;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.Violations;
@@ -262,7 +263,7 @@ public final class Pipeline {
       record(call, status, 0);
       return;
     }
-    Buffer payload = body.toBuffer();
+    Buffer payload = Buffer.buffer(JsonText.of(body));
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     writeCommonHeaders(exchange, headers);

@@ -1,13 +1,9 @@
 package io.callbackingress.spi;
 
-import com.fasterxml.jackson.core.io.JsonStringEncoder;
-
 /** The audit line of one request (SPEC 8). Holds no secret, token, signature or body. */
 public record AuditRecord(String ts, String requestId, String method, String path, int status,
                           double durationMs, String clientIp, String identity, String family,
                           long bytesIn, long bytesOut) {
-
-  private static final JsonStringEncoder ESCAPER = JsonStringEncoder.getInstance();
 
   /**
    * The record as one JSON line, written field by field: it is built for every request, and a
@@ -34,8 +30,7 @@ public record AuditRecord(String ts, String requestId, String method, String pat
     if (value == null) {
       return line.append("null");
     }
-    line.append('"');
-    ESCAPER.quoteAsString(value, line);
-    return line.append('"');
+    JsonText.writeString(line, value);
+    return line;
   }
 }

@@ -9,23 +9,54 @@ import java.util.UUID;
  * lands at the right edge of its primary key's B-tree — one hot page — where random (version 4)
  * UUIDs touch a random page of an ever larger index per insert, and a full-page image in the WAL
  * for each after every checkpoint. Still unguessable: the random bits come from a
- * {@link SecureRandom}, one per thread so that event loops do not queue on the JDK's shared one.
+ * {@link SecureRandom}, a DRBG of each thread's own, drawn {@link #DRAWN} bytes at a time. The JDK's
+ * default one reads {@code /dev/urandom} under a lock all its instances share, and asked for ten
+ * bytes per id it cost 1.5 % of the event loops under W1.
  */
 public final class TimeOrderedIds {
 
-  private static final ThreadLocal<SecureRandom> RANDOM = ThreadLocal.withInitial(SecureRandom::new);
+  private static final int RANDOM_BYTES = 10;
+  /** Random bits for 64 ids per draw. */
+  private static final int DRAWN = RANDOM_BYTES * 64;
+  private static final ThreadLocal<RandomBits> RANDOM = ThreadLocal.withInitial(RandomBits::new);
 
   private TimeOrderedIds() {}
 
   public static UUID next() {
-    byte[] random = new byte[10];
-    RANDOM.get().nextBytes(random);
+    RandomBits bits = RANDOM.get();
+    int at = bits.take();
+    byte[] random = bits.drawn;
     long millis = System.currentTimeMillis();
-    long high = millis << 16 | 0x7000L | (random[0] & 0x0fL) << 8 | (random[1] & 0xffL);
-    long low = 0x8000_0000_0000_0000L | (random[2] & 0x3fL) << 56;
-    for (int i = 3; i < 10; i++) {
-      low |= (random[i] & 0xffL) << (8 * (9 - i));
+    long high = millis << 16 | 0x7000L | (random[at] & 0x0fL) << 8 | (random[at + 1] & 0xffL);
+    long low = 0x8000_0000_0000_0000L | (random[at + 2] & 0x3fL) << 56;
+    for (int i = 3; i < RANDOM_BYTES; i++) {
+      low |= (random[at + i] & 0xffL) << (8 * (9 - i));
     }
     return new UUID(high, low);
+  }
+
+  /** One thread's random bytes, handed out ten at a time. */
+  private static final class RandomBits {
+    final SecureRandom random;
+    final byte[] drawn = new byte[DRAWN];
+    int offset = DRAWN;
+
+    RandomBits() {
+      try {
+        random = SecureRandom.getInstance("DRBG");
+      } catch (java.security.NoSuchAlgorithmException impossible) {
+        throw new IllegalStateException("every JDK since 9 has DRBG", impossible);
+      }
+    }
+
+    /** Where the next ten unused bytes of {@link #drawn} start. */
+    int take() {
+      offset += RANDOM_BYTES;
+      if (offset >= DRAWN) {
+        random.nextBytes(drawn);
+        offset = 0;
+      }
+      return offset;
+    }
   }
 }

@@ -1,6 +1,7 @@
 package io.callbackingress.store;
 
 import io.callbackingress.spi.IdempotencyKey;
+import io.callbackingress.spi.JsonText;
 import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -75,7 +76,7 @@ final class IdempotencyLedger {
       names[rows] = key.key();
       fingerprints[rows] = key.fingerprint();
       statuses[rows] = answer == null ? null : answer.status();
-      bodies[rows] = answer == null ? null : answer.body().encode();
+      bodies[rows] = answer == null ? null : JsonText.of(answer.body());
       rows++;
     }
     // Tuple.from, not Tuple.of: varargs would spread an array parameter into parameters of its own.
@@ -103,7 +104,7 @@ final class IdempotencyLedger {
       scopes[i] = keys.get(i).scope();
       names[i] = keys.get(i).key();
       statuses[i] = answers.get(i).status();
-      bodies[i] = answers.get(i).body().encode();
+      bodies[i] = JsonText.of(answers.get(i).body());
     }
     return sql.preparedQuery(RECORD).execute(Tuple.from(new Object[] {scopes, names, statuses, bodies})).mapEmpty();
   }

@@ -87,4 +87,10 @@ public class TestRunParseBenchmark {
   public String encodeTests() {
     return tests.encode();
   }
+
+  /** The same array as the product stores it now ({@code spi.JsonText}). */
+  @Benchmark
+  public String encodeTestsAsText() {
+    return io.callbackingress.spi.JsonText.of(tests);
+  }
 }
