@@ -125,6 +125,9 @@ final class ConfigSchema {
   }
 
   /** {@code $ref} to {@code #/$defs/...} resolved, with the referring schema's own keywords kept beside. */
+  /** Where {@link #resolve} found a node's definition: a mark for tests, not a schema keyword. */
+  static final String RESOLVED_FROM = "resolvedFrom";
+
   JsonObject resolve(JsonObject schema) {
     String ref = schema.getString("$ref");
     if (ref == null) {
@@ -134,6 +137,7 @@ final class ConfigSchema {
     JsonObject merged = resolve(target).copy();
     schema.forEach(entry -> merged.put(entry.getKey(), entry.getValue()));
     merged.remove("$ref");
+    merged.put(RESOLVED_FROM, ref);
     return merged;
   }
 

@@ -86,6 +86,8 @@ class ConfigSchemaTest {
     assertTrue(loaderKeys.size() > 60, "the recording saw the whole loader: " + loaderKeys.size());
   }
 
+  private static final String PLUGIN_NAME = "#/$defs/pluginName";
+
   @Test
   void theSchemaAndTheLoaderAcceptAndRefuseTheSameValues() {
     assertEquals(null, loaderRefusal(EVERY_KEY));
@@ -99,7 +101,12 @@ class ConfigSchemaTest {
       Map<String, Object> values = new LinkedHashMap<>();
       Stream.concat(probes(key.getValue()).stream(), loaderProbes(key.getKey()).stream())
           .forEach(value -> values.putIfAbsent(encode(value), value));
+      boolean pluginName = PLUGIN_NAME.equals(key.getValue().getString(ConfigSchema.RESOLVED_FROM));
       for (Object value : values.values()) {
+        if (pluginName && value instanceof String) {
+          // Which names exist depends on the class path: the schema cannot know a plugin's.
+          continue;
+        }
         probes++;
         JsonObject config = with(EVERY_KEY, key.getKey(), value);
         String loaderVerdict = loaderRefusal(config);
