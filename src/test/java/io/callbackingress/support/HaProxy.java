@@ -141,7 +141,14 @@ public final class HaProxy implements AutoCloseable {
   }
 
   public void awaitState(String replica, String state) {
-    Eventually.await(SETTLE, replica + " " + state + " in HAProxy", () -> state.equals(states().get(replica)));
+    Eventually.await(SETTLE, replica + " " + state + " in HAProxy", () -> {
+      try {
+        return state.equals(states().get(replica));
+      } catch (UncheckedIOException notThisTime) {
+        // A poll of the stats page can meet a keep-alive connection HAProxy just closed; the next one opens anew.
+        return false;
+      }
+    });
   }
 
   private boolean answers() {
