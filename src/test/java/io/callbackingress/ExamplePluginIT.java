@@ -120,6 +120,8 @@ class ExamplePluginIT {
     try {
       socket = vertx.createWebSocketClient().connect(port, "127.0.0.1", "/spi/live").await();
     } catch (RuntimeException refused) {
+      // Audit lines are written a few milliseconds late: give the upgrade's a moment to appear.
+      TimeUnit.MILLISECONDS.sleep(200);
       throw new AssertionError("the upgrade failed; the ingress logged: " + ingress.errors() + ingress.stdoutTail(), refused);
     }
     socket.textMessageHandler(text -> messages.add(new JsonObject(text)));

@@ -133,10 +133,10 @@ public final class JarReplica implements AutoCloseable {
         read("stderr.log").lines()).toList();
   }
 
-  /** The last application log lines (audit lines left out), for a failure message. */
+  /** The last lines of standard output, audit lines included, for a failure message. */
   public String stdoutTail() {
-    List<String> logs = read("stdout.log").lines().filter(line -> line.contains("\"logger_name\"")).toList();
-    return String.join("\n", logs.subList(Math.max(0, logs.size() - 20), logs.size()));
+    List<String> lines = read("stdout.log").lines().toList();
+    return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
   }
 
   private String read(String file) {
