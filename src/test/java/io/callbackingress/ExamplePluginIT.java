@@ -8,14 +8,16 @@ import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
+import io.callbackingress.support.JsonMessages;
 import io.callbackingress.support.PluginJar;
 import io.callbackingress.support.TestServices;
-import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.WebSocket;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -25,6 +27,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -52,7 +55,6 @@ class ExamplePluginIT {
   private static int port;
   private static JarReplica ingress;
   private static Http http;
-  private static Vertx vertx;
 
   @BeforeAll
   static void start() throws Exception {
@@ -63,13 +65,11 @@ class ExamplePluginIT {
         List.of(plugin));
     http = new Http(port);
     Eventually.await(START_LIMIT, "the ingress with the plugin ready: " + ingress.stderr(), () -> ready());
-    vertx = Vertx.vertx();
   }
 
   @AfterAll
   static void stop() {
     ingress.close();
-    vertx.close();
   }
 
   private static String config(String greetings) {
@@ -118,26 +118,34 @@ class ExamplePluginIT {
     BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
     WebSocket socket;
     try {
-      socket = vertx.createWebSocketClient().connect(port, "127.0.0.1", "/spi/live").await();
-    } catch (RuntimeException refused) {
+      socket = HttpClient.newHttpClient().newWebSocketBuilder()
+          .buildAsync(URI.create("ws://127.0.0.1:" + port + "/spi/live"), new JsonMessages(messages))
+          .get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException refused) {
       // Audit lines are written a few milliseconds late: give the upgrade's a moment to appear.
       TimeUnit.MILLISECONDS.sleep(200);
       throw new AssertionError("the upgrade failed; the ingress logged: " + ingress.errors() + ingress.stdoutTail(), refused);
     }
-    socket.textMessageHandler(text -> messages.add(new JsonObject(text)));
-    socket.writeTextMessage(new JsonObject().put("subscribe", "events").encode());
-    assertEquals(new JsonObject().put("subscribed", "events"), messages.poll(10, TimeUnit.SECONDS));
+    try {
+      send(socket, new JsonObject().put("subscribe", "events"));
+      assertEquals(new JsonObject().put("subscribed", "events"), messages.poll(10, TimeUnit.SECONDS));
 
-    String id = http.post("/spi/greetings", new JsonObject().put("greeting", new JsonObject().put("name", "alan")))
-        .json().getString("id");
+      String id = http.post("/spi/greetings", new JsonObject().put("greeting", new JsonObject().put("name", "alan")))
+          .json().getString("id");
 
-    JsonObject event = messages.poll(10, TimeUnit.SECONDS);
-    assertEquals("greeting.created", event.getString("type"), String.valueOf(event));
-    assertEquals(id, event.getJsonObject("data").getString("id"));
-    socket.writeTextMessage(new JsonObject().put("subscribe", "greeting." + id).encode());
-    assertEquals(new JsonObject().put("subscribed", "greeting." + id), messages.poll(10, TimeUnit.SECONDS),
-        "the family's declared channel is one a client may subscribe to");
-    socket.close();
+      JsonObject event = messages.poll(10, TimeUnit.SECONDS);
+      assertEquals("greeting.created", event.getString("type"), String.valueOf(event));
+      assertEquals(id, event.getJsonObject("data").getString("id"));
+      send(socket, new JsonObject().put("subscribe", "greeting." + id));
+      assertEquals(new JsonObject().put("subscribed", "greeting." + id), messages.poll(10, TimeUnit.SECONDS),
+          "the family's declared channel is one a client may subscribe to");
+    } finally {
+      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
+    }
+  }
+
+  private static void send(WebSocket socket, JsonObject message) throws Exception {
+    socket.sendText(message.encode(), true).get(5, TimeUnit.SECONDS);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.callbackingress.support.HaProxy;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
+import io.callbackingress.support.JsonMessages;
 import io.callbackingress.support.RawHttp;
 import io.callbackingress.support.RedisCommand;
 import io.callbackingress.support.SteadyLoad;
@@ -36,7 +37,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -170,7 +170,7 @@ class LoadBalancerIT {
     BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
     WebSocket socket = client.newWebSocketBuilder()
         .header(HaProxy.REPLICA, "r1")
-        .buildAsync(URI.create("ws://127.0.0.1:" + haProxy.port() + "/spi/live"), new Collector(messages))
+        .buildAsync(URI.create("ws://127.0.0.1:" + haProxy.port() + "/spi/live"), new JsonMessages(messages))
         .get(10, TimeUnit.SECONDS);
     try {
       socket.sendText(new JsonObject().put("subscribe", "events").encode(), true).get(5, TimeUnit.SECONDS);
@@ -311,24 +311,6 @@ class LoadBalancerIT {
 
     JsonObject json() {
       return new JsonObject(body);
-    }
-  }
-
-  /** Whole text messages of a WebSocket, as JSON, for the test thread to take. */
-  private record Collector(BlockingQueue<JsonObject> messages, StringBuilder partial) implements WebSocket.Listener {
-    Collector(BlockingQueue<JsonObject> messages) {
-      this(messages, new StringBuilder());
-    }
-
-    @Override
-    public CompletionStage<?> onText(WebSocket socket, CharSequence text, boolean last) {
-      partial.append(text);
-      if (last) {
-        messages.add(new JsonObject(partial.toString()));
-        partial.setLength(0);
-      }
-      socket.request(1);
-      return null;
     }
   }
 }
