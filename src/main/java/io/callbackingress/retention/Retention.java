@@ -6,6 +6,7 @@ import io.callbackingress.store.Database;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.RowSet;
 import io.vertx.sqlclient.SqlConnection;
 import io.vertx.sqlclient.Tuple;
 import java.time.Clock;
@@ -79,7 +80,7 @@ public final class Retention {
    */
   Future<RetentionReport> prepare() {
     return withLock((connection, now, report) -> forEachPartitioned(report,
-        table -> createAhead(connection, table, now, report)));
+        table -> existing(connection, table).compose(rows -> createAhead(connection, table, rows, now, report))));
   }
 
   @FunctionalInterface
@@ -158,48 +159,53 @@ public final class Retention {
    */
   private Future<Void> partitions(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
     // Making partitions comes first: a drop that times out on a lock must not leave rows to the DEFAULT.
-    return createAhead(connection, table, now, report).compose(v -> dropExpired(connection, table, now, report));
+    return existing(connection, table).compose(rows -> createAhead(connection, table, rows, now, report)
+        .compose(v -> dropExpired(connection, table, rows, now, report)));
   }
 
-  private Future<Void> createAhead(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
-    return connection.preparedQuery(PartitionedTable.PARTITIONS).execute(Tuple.of(table.name())).compose(rows -> {
-      Instant currentBound = floor(now);
-      Instant covered = null;
-      for (Row row : rows) {
-        covered = row.getOffsetDateTime("upper").toInstant();
-      }
-      Future<Void> chain = Future.succeededFuture();
-      Instant ahead = now.plus(plan.partitionWidth().multipliedBy(2));
-      for (Instant lower = covered == null ? currentBound : covered; lower.isBefore(ahead); ) {
-        Instant from = lower;
-        Instant to = from.isBefore(currentBound) ? currentBound : floor(from).plus(plan.partitionWidth());
-        chain = chain.compose(v -> connection.query(table.create(from, to)).execute()).map(v -> {
-          report.created(table.partitionName(from));
-          metrics.retentionPartitionCreated(table.name());
+  /** The table's partitions but the DEFAULT one, oldest first. */
+  private static Future<RowSet<Row>> existing(SqlConnection connection, PartitionedTable table) {
+    return connection.preparedQuery(PartitionedTable.PARTITIONS).execute(Tuple.of(table.name()));
+  }
+
+  private Future<Void> createAhead(SqlConnection connection, PartitionedTable table, RowSet<Row> rows, Instant now,
+                                   RetentionReport report) {
+    Instant currentBound = floor(now);
+    Instant covered = null;
+    for (Row row : rows) {
+      covered = row.getOffsetDateTime("upper").toInstant();
+    }
+    Future<Void> chain = Future.succeededFuture();
+    Instant ahead = now.plus(plan.partitionWidth().multipliedBy(2));
+    for (Instant lower = covered == null ? currentBound : covered; lower.isBefore(ahead); ) {
+      Instant from = lower;
+      Instant to = from.isBefore(currentBound) ? currentBound : floor(from).plus(plan.partitionWidth());
+      chain = chain.compose(v -> connection.query(table.create(from, to)).execute()).map(v -> {
+        report.created(table.partitionName(from));
+        metrics.retentionPartitionCreated(table.name());
+        return null;
+      });
+      lower = to;
+    }
+    return chain;
+  }
+
+  /** Partitions made by {@link #createAhead} end in the future, so the list read before it still serves here. */
+  private Future<Void> dropExpired(SqlConnection connection, PartitionedTable table, RowSet<Row> rows, Instant now,
+                                   RetentionReport report) {
+    Future<Void> chain = Future.succeededFuture();
+    Instant cutoff = now.minus(table.kept());
+    for (Row row : rows) {
+      String partition = row.getString("name");
+      if (!row.getOffsetDateTime("upper").toInstant().isAfter(cutoff)) {
+        chain = chain.compose(v -> connection.query(table.drop(partition)).execute()).map(v -> {
+          report.dropped(partition);
+          metrics.retentionPartitionDropped(table.name());
           return null;
         });
-        lower = to;
       }
-      return chain;
-    });
-  }
-
-  private Future<Void> dropExpired(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
-    return connection.preparedQuery(PartitionedTable.PARTITIONS).execute(Tuple.of(table.name())).compose(rows -> {
-      Future<Void> chain = Future.succeededFuture();
-      Instant cutoff = now.minus(table.kept());
-      for (Row row : rows) {
-        String partition = row.getString("name");
-        if (!row.getOffsetDateTime("upper").toInstant().isAfter(cutoff)) {
-          chain = chain.compose(v -> connection.query(table.drop(partition)).execute()).map(v -> {
-            report.dropped(partition);
-            metrics.retentionPartitionDropped(table.name());
-            return null;
-          });
-        }
-      }
-      return chain;
-    });
+    }
+    return chain;
   }
 
   /** Batch after batch until one comes back short; true when any row was deleted. */

@@ -74,27 +74,6 @@ public interface WriteOperation<T extends Record> {
   /** A write whose spooled answer is {@code whenSpooled}: what it will answer unless stored state says otherwise. */
   static <T extends Record> WriteOperation<T> of(String name, Class<T> input, Executor<T> executor,
                                                  Function<T, Reply> whenSpooled) {
-    RecordCodec<T> codec = RecordCodec.of(input);
-    return new WriteOperation<>() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public RecordCodec<T> codec() {
-        return codec;
-      }
-
-      @Override
-      public Future<Reply> execute(SqlConnection sql, T args, WriteContext context) {
-        return executor.execute(sql, args, context);
-      }
-
-      @Override
-      public Reply whenSpooled(T args) {
-        return whenSpooled.apply(args);
-      }
-    };
+    return new StateDependentWrite<>(name, RecordCodec.of(input), executor, whenSpooled);
   }
 }
