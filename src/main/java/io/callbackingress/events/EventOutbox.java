@@ -1,6 +1,5 @@
 package io.callbackingress.events;
 
-import io.callbackingress.spi.JsonText;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.SqlConnection;
@@ -49,7 +48,7 @@ public final class EventOutbox {
       ids[i] = event.id();
       types[i] = event.type();
       times[i] = event.timestamp();
-      data[i] = JsonText.of(event.data());
+      data[i] = event.data().encode();
       correlations[i] = event.correlationId();
     }
     return Tuple.of(ids, types, times, data, correlations);

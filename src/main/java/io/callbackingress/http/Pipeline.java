@@ -11,7 +11,6 @@ import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.IdempotencyKey;
 import io.callbackingress.spi.JsonBodies;
-import io.callbackingress.spi.JsonText;
 import io.callbackingress.spi.MetricsCollector;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.Violations;
@@ -263,7 +262,7 @@ public final class Pipeline {
       record(call, status, 0);
       return;
     }
-    Buffer payload = Buffer.buffer(JsonText.of(body));
+    Buffer payload = body.toBuffer();
     MultiMap headers = response.headers();
     headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     writeCommonHeaders(exchange, headers);

@@ -1,5 +1,6 @@
 package io.callbackingress.http;
 
+import io.callbackingress.spi.TimeOrderedIds;
 import io.netty.handler.codec.TooLongFrameException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
@@ -7,7 +8,6 @@ import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.json.JsonObject;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +35,7 @@ public final class UnreadableRequests implements Handler<HttpServerRequest> {
       status = 400;
       error = "Bad request";
     }
-    String requestId = UUID.randomUUID().toString();
+    String requestId = TimeOrderedIds.next().toString();
     log.info("request {} from {} unreadable, answered {}: {}", requestId, request.remoteAddress(), status,
         cause == null ? "no cause" : cause.getMessage());
     request.response()

@@ -8,10 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * JSON text of the small trees a request stores — a run's {@code tests}, an event's data, an
- * answer's body — written straight into a StringBuilder. {@code JsonObject.encode()} goes through
- * jackson-databind's ObjectMapper, which looks a serializer up for every value: in an
- * async-profiler run of W1 that was 6 % of the event loops, for a few hundred bytes a request.
+ * Compact JSON text of a JsonObject or JsonArray tree, written straight into a StringBuilder: what
+ * the process's JSON codec writes for {@code encode()} and {@code toBuffer()} (see
+ * {@code json.TextEncodingCodec}), and how the audit line escapes its strings.
  * Strings are escaped as Jackson escapes them. Values other than strings, numbers, booleans,
  * null, objects and arrays go to Vert.x's codec.
  */

@@ -1,7 +1,6 @@
 package io.callbackingress.store;
 
 import io.callbackingress.spi.IdempotencyKey;
-import io.callbackingress.spi.JsonText;
 import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -76,7 +75,7 @@ final class IdempotencyLedger {
       names[rows] = key.key();
       fingerprints[rows] = key.fingerprint();
       statuses[rows] = answer == null ? null : answer.status();
-      bodies[rows] = answer == null ? null : JsonText.of(answer.body());
+      bodies[rows] = answer == null ? null : answer.body().encode();
       rows++;
     }
     // Tuple.from, not Tuple.of: varargs would spread an array parameter into parameters of its own.
@@ -104,7 +103,7 @@ final class IdempotencyLedger {
       scopes[i] = keys.get(i).scope();
       names[i] = keys.get(i).key();
       statuses[i] = answers.get(i).status();
-      bodies[i] = JsonText.of(answers.get(i).body());
+      bodies[i] = answers.get(i).body().encode();
     }
     return sql.preparedQuery(RECORD).execute(Tuple.from(new Object[] {scopes, names, statuses, bodies})).mapEmpty();
   }

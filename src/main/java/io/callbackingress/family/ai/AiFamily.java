@@ -5,7 +5,6 @@ import io.callbackingress.family.ai.AiRequests.Response;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.spi.JsonText;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.RetainedTable;
 import io.callbackingress.spi.WriteOperation;
@@ -28,7 +27,7 @@ public final class AiFamily implements EndpointFamily {
   static final WriteOperation<Response> STORE_RESPONSE = WriteOperation.of("chatgpt_response.create", Response.class,
       (sql, response, context) -> sql.preparedQuery(INSERT_RESPONSE)
           .execute(Tuple.from(new Object[] {UUID.fromString(response.id()), response.submissionUuid(), response.model(),
-              response.content(), response.requestId(), response.usage() == null ? null : JsonText.of(response.usage())}))
+              response.content(), response.requestId(), response.usage() == null ? null : response.usage().encode()}))
           .map(v -> {
             context.emit("chatgpt_response.created", new JsonObject().put("id", response.id())
                 .put("submission_uuid", response.submissionUuid()).put("model", response.model()));

@@ -1,6 +1,5 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.spi.JsonText;
 import io.callbackingress.spi.RowInsert;
 import io.callbackingress.spi.RowMapper;
 import io.callbackingress.spi.Rows;
@@ -39,7 +38,7 @@ public final class TestRunStore {
   /** The run's values in {@link #INSERT}'s column order. */
   static Object[] row(TestRunRequests.Submission run) {
     return new Object[] {UUID.fromString(run.id()), run.submissionUuid(), run.trackSlug(), run.exerciseSlug(),
-        run.userHandle(), run.status(), run.tests() == null ? null : JsonText.of(run.tests()), run.durationMs(), run.output()};
+        run.userHandle(), run.status(), run.tests() == null ? null : run.tests().encode(), run.durationMs(), run.output()};
   }
 
   /** What a PATCH did to a run: its status afterwards, and whether any field changed. */
@@ -48,7 +47,7 @@ public final class TestRunStore {
   /** The outcome of the update, or null when there is no such run. */
   static Future<Updated> update(SqlClient sql, UUID id, TestRunRequests.Update update) {
     return sql.preparedQuery(UPDATE)
-        .execute(Tuple.of(id, update.status(), update.tests() == null ? null : JsonText.of(update.tests()),
+        .execute(Tuple.of(id, update.status(), update.tests() == null ? null : update.tests().encode(),
             update.durationMs(), update.output()))
         .map(rows -> Rows.first(rows, row -> new Updated(row.getString("status"), row.getBoolean("changed"))));
   }

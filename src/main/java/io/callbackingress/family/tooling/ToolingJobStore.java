@@ -1,6 +1,5 @@
 package io.callbackingress.family.tooling;
 
-import io.callbackingress.spi.JsonText;
 import io.callbackingress.spi.RowMapper;
 import io.callbackingress.spi.Rows;
 import io.vertx.core.Future;
@@ -46,14 +45,14 @@ final class ToolingJobStore {
   /** True when the job was created, false when its id was taken. */
   static Future<Boolean> register(SqlClient sql, ToolingJobRequests.Registration job) {
     return sql.preparedQuery(REGISTER)
-        .execute(Tuple.of(job.id(), job.kind(), JsonText.of(job.metadata()), job.submissionUuid()))
+        .execute(Tuple.of(job.id(), job.kind(), job.metadata().encode(), job.submissionUuid()))
         .map(rows -> rows.rowCount() == 1);
   }
 
   /** The job before the update (null when unknown) and whether the update was applied. */
   static Future<Outcome> update(SqlClient sql, ToolingJobRequests.Update update) {
     return sql.preparedQuery(UPDATE)
-        .execute(Tuple.of(update.id(), update.status(), update.output(), update.metadata() == null ? null : JsonText.of(update.metadata())))
+        .execute(Tuple.of(update.id(), update.status(), update.output(), update.metadata() == null ? null : update.metadata().encode()))
         .map(rows -> Rows.first(rows, row -> new Outcome(row.getString("status"), row.getString("output"),
             Rows.object(row, "metadata"), row.getBoolean("applied"))));
   }

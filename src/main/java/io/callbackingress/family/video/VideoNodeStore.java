@@ -1,6 +1,5 @@
 package io.callbackingress.family.video;
 
-import io.callbackingress.spi.JsonText;
 import io.callbackingress.spi.RowMapper;
 import io.callbackingress.spi.Rows;
 import io.vertx.core.Future;
@@ -56,7 +55,7 @@ final class VideoNodeStore {
     String status = callback.succeeded() ? "completed" : "failed";
     return sql.preparedQuery(COMPLETE)
         .execute(Tuple.from(new Object[] {callback.nodeUuid(), callback.processUuid(), status,
-            callback.result() == null ? null : JsonText.of(callback.result()), callback.error(), callback.errorType()}))
+            callback.result() == null ? null : callback.result().encode(), callback.error(), callback.errorType()}))
         .map(rows -> Rows.first(rows, row ->
             new Completion(row.getString("status"), row.getString("process_uuid"), row.getBoolean("applied"))));
   }
