@@ -26,11 +26,28 @@ final class TextEncodingCodec extends DatabindCodec {
     return super.toString(object, pretty);
   }
 
+  /**
+   * Bytes of the same text, except where it holds a surrogate: databind's byte encoder writes an
+   * unpaired one as {@code \\uD800} where String → UTF-8 would write {@code ?}, so that rare text
+   * is left to databind.
+   */
   @Override
   public Buffer toBuffer(Object object, boolean pretty) {
     if (!pretty && (object instanceof JsonObject || object instanceof JsonArray)) {
-      return Buffer.buffer(toString(object, false));
+      String text = toString(object, false);
+      if (!hasSurrogate(text)) {
+        return Buffer.buffer(text);
+      }
     }
     return super.toBuffer(object, pretty);
+  }
+
+  private static boolean hasSurrogate(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      if (Character.isSurrogate(text.charAt(i))) {
+        return true;
+      }
+    }
+    return false;
   }
 }

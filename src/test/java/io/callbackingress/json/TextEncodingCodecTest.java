@@ -32,4 +32,13 @@ class TextEncodingCodecTest {
     assertEquals(DATABIND.toString(List.of("x", 2), false), Json.encode(List.of("x", 2)));
     assertEquals(object, new JsonObject(object.encode()));
   }
+
+  @Test
+  void surrogatesPairedOrNotBecomeTheBytesDatabindWrites() {
+    JsonObject unpaired = new JsonObject().put("k\uD800", "x\uDC00");
+    JsonObject paired = new JsonObject().put("smile", "\uD83D\uDE00");
+    assertEquals(DATABIND.toBuffer(unpaired, false), unpaired.toBuffer());
+    assertEquals(DATABIND.toBuffer(paired, false), paired.toBuffer());
+    assertEquals(DATABIND.toString(unpaired, false), unpaired.encode());
+  }
 }
