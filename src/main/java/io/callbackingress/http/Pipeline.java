@@ -47,6 +47,8 @@ public final class Pipeline {
   private static final String UNMATCHED = "unmatched";
   /** The status audited for a request whose client left before the answer (nginx's convention). */
   static final int CLIENT_CLOSED_REQUEST = 499;
+  /** Answered without a body or Content-Type (RFC 9110 §15.3.5): a discarded dead letter. */
+  private static final int NO_CONTENT = 204;
   /** Long enough for a failover to make progress, short enough for a worker's retry budget. */
   private static final long UNAVAILABLE_RETRY_SECONDS = 5;
 
@@ -262,10 +264,15 @@ public final class Pipeline {
       record(call, status, 0);
       return;
     }
-    Buffer payload = body.toBuffer();
     MultiMap headers = response.headers();
-    headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     writeCommonHeaders(exchange, headers);
+    if (status == NO_CONTENT) {
+      response.setStatusCode(status).end();
+      record(call, status, 0);
+      return;
+    }
+    Buffer payload = body.toBuffer();
+    headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     if (status == 503 && !headers.contains(RETRY_AFTER)) {
       // SPEC 5: every 503 says when to come back, readiness included.
       headers.set(RETRY_AFTER, Long.toString(UNAVAILABLE_RETRY_SECONDS));

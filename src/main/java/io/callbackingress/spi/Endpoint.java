@@ -67,7 +67,12 @@ public record Endpoint(HttpMethod method, String path, BodyKind body, Set<String
   }
 
   public static Endpoint get(String path, SimpleHandler handler) {
-    return new Endpoint(HttpMethod.GET, path, BodyKind.NONE, Set.of(), (call, v) -> null,
+    return withoutBody(HttpMethod.GET, path, handler);
+  }
+
+  /** A route that reads no body whatever its method, such as {@code DELETE /x/:id} or an action's {@code POST}. */
+  public static Endpoint withoutBody(HttpMethod method, String path, SimpleHandler handler) {
+    return new Endpoint(method, path, BodyKind.NONE, Set.of(), (call, v) -> null,
         (call, input) -> handler.handle(call));
   }
 

@@ -32,6 +32,11 @@ public record Reply(int status, JsonObject body, boolean replayed) {
     return new Reply(201, body);
   }
 
+  /** {@code 204}: the pipeline sends no body. */
+  public static Reply noContent() {
+    return new Reply(204, new JsonObject());
+  }
+
   public static Reply accepted(JsonObject body) {
     return new Reply(202, body);
   }

@@ -34,6 +34,26 @@ public final class Storable {
     return null;
   }
 
+  /**
+   * {@code s} with every U+0000 and unpaired surrogate replaced by U+FFFD: text that did not pass
+   * {@link #problem} (a dead letter's, SPEC 16) made fit to be shown and stored.
+   */
+  public static String safe(String s) {
+    if (problem(s) == null) {
+      return s;
+    }
+    StringBuilder fit = new StringBuilder(s.length());
+    for (int i = 0, n = s.length(); i < n; i++) {
+      char c = s.charAt(i);
+      if (Character.isHighSurrogate(c) && i + 1 < n && Character.isLowSurrogate(s.charAt(i + 1))) {
+        fit.append(c).append(s.charAt(++i));
+      } else {
+        fit.append(c == 0 || Character.isSurrogate(c) ? '\uFFFD' : c);
+      }
+    }
+    return fit.toString();
+  }
+
   /** Why some key or string inside a JSON value cannot be stored, or null when all can. */
   public static String problemIn(Object value) {
     if (value instanceof String s) {

@@ -1,5 +1,7 @@
 package io.callbackingress.spi;
 
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.util.UUID;
 
@@ -25,14 +27,32 @@ public final class TimeOrderedIds {
   public static UUID next() {
     RandomBits bits = RANDOM.get();
     int at = bits.take();
-    byte[] random = bits.drawn;
-    long millis = System.currentTimeMillis();
-    long high = millis << 16 | 0x7000L | (random[at] & 0x0fL) << 8 | (random[at + 1] & 0xffL);
-    long low = 0x8000_0000_0000_0000L | (random[at + 2] & 0x3fL) << 56;
+    return layout(System.currentTimeMillis(), bits.drawn, at);
+  }
+
+  /** Version 7: {@code millis}, then the ten bytes of {@code bits} from {@code at} less the version and variant bits. */
+  private static UUID layout(long millis, byte[] bits, int at) {
+    long high = millis << 16 | 0x7000L | (bits[at] & 0x0fL) << 8 | (bits[at + 1] & 0xffL);
+    long low = 0x8000_0000_0000_0000L | (bits[at + 2] & 0x3fL) << 56;
     for (int i = 3; i < RANDOM_BYTES; i++) {
-      low |= (random[at + i] & 0xffL) << (8 * (9 - i));
+      low |= (bits[at + i] & 0xffL) << (8 * (9 - i));
     }
     return new UUID(high, low);
+  }
+
+  /**
+   * The same layout for something that already has a time, with the 74 other bits taken from a
+   * SHA-256 of {@code name} instead of random: the same thing always gets the same id (a spooled
+   * record set aside again after a crash), and ids still sort by {@code millis}.
+   */
+  public static UUID of(long millis, byte[] name) {
+    byte[] hash;
+    try {
+      hash = MessageDigest.getInstance("SHA-256").digest(name);
+    } catch (NoSuchAlgorithmException impossible) {
+      throw new IllegalStateException("every JDK has SHA-256", impossible);
+    }
+    return layout(millis, hash, 0);
   }
 
   /** One thread's random bytes, handed out ten at a time. */
@@ -44,7 +64,7 @@ public final class TimeOrderedIds {
     RandomBits() {
       try {
         random = SecureRandom.getInstance("DRBG");
-      } catch (java.security.NoSuchAlgorithmException impossible) {
+      } catch (NoSuchAlgorithmException impossible) {
         throw new IllegalStateException("every JDK since 9 has DRBG", impossible);
       }
     }
