@@ -22,6 +22,7 @@ import io.callbackingress.spi.AuthProvider;
 import io.callbackingress.spi.AuthSettings;
 import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.DeadLetterOperations;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.spi.LiveChannel;
@@ -34,6 +35,9 @@ import io.callbackingress.spool.Spool;
 import io.callbackingress.store.BatchCommitter;
 import io.callbackingress.store.BatchWriter;
 import io.callbackingress.store.Database;
+import io.callbackingress.store.DeadLetterReplays;
+import io.callbackingress.store.DeadLetterShelf;
+import io.callbackingress.store.DeadLetterUpkeep;
 import io.callbackingress.store.PostgresCircuit;
 import io.callbackingress.store.RedisConnector;
 import io.callbackingress.store.SpoolReplayer;
@@ -57,6 +61,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -96,6 +101,8 @@ public final class Ingress {
   /** Stopped after the listeners, so no request reaches a family that has let go of its resources. */
   private final List<String> familyDeployments = new CopyOnWriteArrayList<>();
   private final List<LiveChannel> liveChannels;
+  private final DeadLetterShelf deadLetterShelf;
+  private final DeadLetterReplays deadLetters;
   private long readinessRefresh = -1;
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
@@ -124,6 +131,8 @@ public final class Ingress {
     CircuitGauge.register(metrics, "postgres", circuit.breaker());
     metrics.gauge("ingress.spool.depth", null, null, () -> spool.stats().depth());
     metrics.gauge("ingress.spool.dead.letters", null, null, () -> spool.stats().deadLetters());
+    this.deadLetterShelf = new DeadLetterShelf(reads, spool, familyOfOperation());
+    this.deadLetters = new DeadLetterReplays(reads, committer(vertx), operations());
   }
 
   /** Opens the spool of {@code spool.dir}; a directory it cannot use stops start-up naming the key. */
@@ -222,16 +231,18 @@ public final class Ingress {
     if (tls != null) {
       tls.startReloading(vertx);
     }
-    Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit,
-        new BatchCommitter(new EventOutbox(vertx.eventBus()), metrics, config.idempotencyTtlSeconds()), operations(),
-        retryPolicy, config.retry(), config.postgres().batch().maxRows()));
+    Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit, committer(vertx),
+        operations(), retryPolicy, config.retry(), config.postgres().batch().maxRows(), deadLetterShelf));
+    Future<String> upkeep = vertx.deployVerticle(new DeadLetterUpkeep(deadLetterShelf, reads, metrics,
+        Set.copyOf(familyOfOperation().values())));
     Future<String> lag = vertx.deployVerticle(() -> new EventLoopLag(registry), new DeploymentOptions().setInstances(instances));
-    return Future.all(List.of(main, management, replayer, lag)).onSuccess(v -> {
+    return Future.all(List.of(main, management, replayer, upkeep, lag)).onSuccess(v -> {
       deployments.add(main.result());
       if (management.result() != null) {
         deployments.add(management.result());
       }
       deployments.add(replayer.result());
+      deployments.add(upkeep.result());
       deployments.add(lag.result());
       readinessRefresh = readiness.refreshEvery(vertx, READINESS_REFRESH_MS);
     }).onSuccess(v -> log.info(
@@ -266,6 +277,18 @@ public final class Ingress {
     return Map.copyOf(byName);
   }
 
+  /** Which family each write operation belongs to, by the operation's name: how a dead letter is labelled. */
+  private Map<String, String> familyOfOperation() {
+    Map<String, String> byName = new LinkedHashMap<>();
+    families.forEach((name, family) -> family.operations().forEach(op -> byName.put(op.name(), name)));
+    return Map.copyOf(byName);
+  }
+
+  /** A committer whose events are published on {@code loopVertx}'s event bus. */
+  private BatchCommitter committer(Vertx loopVertx) {
+    return new BatchCommitter(new EventOutbox(loopVertx.eventBus()), metrics, config.idempotencyTtlSeconds());
+  }
+
   public IngressConfig config() {
     return config;
   }
@@ -292,9 +315,7 @@ public final class Ingress {
   public record LoopServices(BatchWriter writer, FamilyContext context) {}
 
   public LoopServices loopServices(Vertx loopVertx) {
-    BatchCommitter committer = new BatchCommitter(new EventOutbox(loopVertx.eventBus()), metrics,
-        config.idempotencyTtlSeconds());
-    BatchWriter writer = new BatchWriter(loopVertx, database, circuit, committer, new Spooler(spool),
+    BatchWriter writer = new BatchWriter(loopVertx, database, circuit, committer(loopVertx), new Spooler(spool),
         config.postgres().batch().maxRows(), config.postgres().batch().maxDelayMs());
     FamilyContext context = new FamilyContext() {
       @Override
@@ -345,6 +366,11 @@ public final class Ingress {
       @Override
       public SpoolStats spoolStats() {
         return spool.stats();
+      }
+
+      @Override
+      public DeadLetterOperations deadLetters() {
+        return deadLetters;
       }
     };
     return new LoopServices(writer, context);

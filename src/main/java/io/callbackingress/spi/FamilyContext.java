@@ -34,6 +34,9 @@ public interface FamilyContext {
   /** How much acknowledged work waits in the local spool for Postgres (SPEC 3.8). */
   SpoolStats spoolStats();
 
+  /** The dead letters of every replica, for the operator's routes (SPEC 16). */
+  DeadLetterOperations deadLetters();
+
   /** Where Postgres is, for a family that needs a connection of its own, such as one that LISTENs. */
   PgConnectOptions postgres();
 

@@ -18,7 +18,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -203,13 +205,28 @@ public final class Spool {
   }
 
   /**
-   * Sets aside a record that Postgres refuses for a reason of its own, with that reason: it is
-   * kept (fsynced to the dead-letter file), counted in {@link #stats()}, and never replayed. The
-   * replayer still acknowledges it afterwards, like any record it has dealt with.
+   * Keeps a dead letter while Postgres is away (SPEC 16): fsynced to the spool's
+   * {@code dead-letters.jsonl}, counted in {@link #stats()}, until {@link #forgetDeadLetters}
+   * once it is kept in Postgres. The replayer still acknowledges its record afterwards, like any
+   * record it has dealt with.
    */
-  public Future<Void> deadLetter(SpoolRecord record, String reason) {
+  public Future<Void> deadLetter(DeadLetter deadLetter) {
     return onIo(() -> {
-      deadLetters.add(record, reason);
+      deadLetters.add(deadLetter);
+      publishStats();
+      return null;
+    });
+  }
+
+  /** The dead letters kept here, oldest first. */
+  public Future<List<DeadLetter>> deadLetters() {
+    return onIo(() -> deadLetters.all());
+  }
+
+  /** Removes, durably, the dead letters of {@code ids} from {@code dead-letters.jsonl}. */
+  public Future<Void> forgetDeadLetters(Set<UUID> ids) {
+    return onIo(() -> {
+      deadLetters.remove(ids);
       publishStats();
       return null;
     });

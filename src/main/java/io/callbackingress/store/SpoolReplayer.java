@@ -42,6 +42,7 @@ public final class SpoolReplayer extends VerticleBase {
   private final RetryPolicy retryPolicy;
   private final IngressConfig.Retry retrySettings;
   private final int maxRows;
+  private final DeadLetterShelf deadLetters;
 
   private DedicatedConnection connection;
   private boolean stopped;
@@ -50,7 +51,7 @@ public final class SpoolReplayer extends VerticleBase {
 
   public SpoolReplayer(Spool spool, Database database, PostgresCircuit circuit, BatchCommitter committer,
                        Map<String, WriteOperation<?>> operations, RetryPolicy retryPolicy, IngressConfig.Retry retrySettings,
-                       int maxRows) {
+                       int maxRows, DeadLetterShelf deadLetters) {
     this.spool = spool;
     this.database = database;
     this.circuit = circuit;
@@ -59,6 +60,7 @@ public final class SpoolReplayer extends VerticleBase {
     this.retryPolicy = retryPolicy;
     this.retrySettings = retrySettings;
     this.maxRows = maxRows;
+    this.deadLetters = deadLetters;
   }
 
   @Override
@@ -169,12 +171,11 @@ public final class SpoolReplayer extends VerticleBase {
   }
 
   private Future<Void> deadLetter(SpoolRecord record, String reason) {
-    log.error("spooled write {} set aside as a dead letter in the spool's dead-letters.jsonl: {}", record.position(), reason);
-    return spool.deadLetter(record, reason);
+    return deadLetters.setAside(record, reason);
   }
 
   /** SPEC 7: a queued write that turns out not found or refused becomes an event. */
-  private static void recordOutcome(PendingWrite<?> write, Reply reply, WriteContext context) {
+  static void recordOutcome(PendingWrite<?> write, Reply reply, WriteContext context) {
     if (reply.status() < 400 || reply.replayed()) {
       return;
     }

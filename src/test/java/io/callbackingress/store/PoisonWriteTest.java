@@ -1,25 +1,27 @@
 package io.callbackingress.store;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.CapturedLogs;
+import io.callbackingress.support.CuttableDatabase;
 import io.callbackingress.support.Db;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.Eventually;
 import io.callbackingress.support.ProbeFamily;
-import io.callbackingress.support.TcpProxy;
+import io.callbackingress.support.SpoolReads;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -36,14 +38,12 @@ import org.junit.jupiter.api.Test;
  */
 class PoisonWriteTest {
 
-  private static final Map<String, String> INTERNAL = Map.of("X-Internal-Auth", IngressServer.INTERNAL_TOKEN);
   private static final JsonObject CONFIG = new JsonObject()
       .put("families", new JsonObject().put("probe", new JsonObject().put("enabled", true)))
       .put("retry", new JsonObject().put("baseMs", 50).put("maxMs", 400))
       .put("rateLimit", new JsonObject().put("default", new JsonObject().put("capacity", 1_000_000).put("refillPerSecond", 1_000_000)));
 
   private final Deque<AutoCloseable> open = new ArrayDeque<>();
-  private IngressServer server;
   private Http http;
 
   @AfterEach
@@ -57,7 +57,6 @@ class PoisonWriteTest {
     IngressServer started = IngressServer.start(databaseUri, TestServices.newRedis(),
         CONFIG.copy().put("spool", new JsonObject().put("dir", spoolDir)), Map.of());
     open.add(started);
-    server = started;
     http = started.http();
     return started;
   }
@@ -183,28 +182,31 @@ class PoisonWriteTest {
   }
 
   @Test
-  void aSpooledWriteOfAFamilyDisabledAfterARestartIsKeptAsADeadLetter() throws Exception {
-    String database = TestServices.newDatabase("poison");
-    TcpProxy proxy = proxyTo(database);
+  void aSpooledWriteOfAFamilyDisabledAfterARestartIsKeptAsADeadLetter() {
+    CuttableDatabase database = cuttable();
     String spoolDir = tempDir();
-    IngressServer first = start(proxy.route(database), spoolDir);
-    proxy.stop();
+    IngressServer first = start(database.uri(), spoolDir);
+    database.cut();
     assertEquals(201, http.post("/spi/probes", new JsonObject().put("probe", new JsonObject().put("name", "kept"))).status());
     first.close();
     open.remove(first);
 
-    proxy.start();
-    IngressServer second = IngressServer.start(proxy.route(database), TestServices.newRedis(),
+    database.restore();
+    IngressServer second = IngressServer.start(database.uri(), TestServices.newRedis(),
         CONFIG.copy().put("families", new JsonObject().put("probe", new JsonObject().put("enabled", false)))
             .put("spool", new JsonObject().put("dir", spoolDir)), Map.of());
     open.add(second);
-    server = second;
     http = second.http();
-    JsonObject drained = awaitDrained();
-    assertEquals(1, drained.getLong("dead_letters"), drained.encode());
-    JsonObject deadLetter = new JsonObject(Files.readAllLines(Path.of(spoolDir, "dead-letters.jsonl")).get(0));
+    JsonObject drained = SpoolReads.awaitDrained(http);
+    assertEquals(null, drained.getValue("dead_letters"), "kept in Postgres, not in the spool: " + drained.encode());
+    JsonArray items = http.get("/internal/ingress/dead-letters", SpoolReads.INTERNAL).json().getJsonArray("items");
+    assertEquals(1, items.size(), items.encode());
+    JsonObject deadLetter = items.getJsonObject(0);
     assertEquals("no enabled family has the operation probe.touch", deadLetter.getString("reason"));
-    assertEquals("kept", new JsonObject(deadLetter.getString("record")).getJsonObject("args").getString("name"));
+    assertEquals("probe.touch", deadLetter.getString("operation"));
+    assertEquals(null, deadLetter.getValue("family"), "no enabled family has it");
+    assertEquals(new JsonObject().put("name", "kept"), deadLetter.getJsonObject("write"));
+    assertEquals(1, database.db().count("SELECT count(*) FROM ingress_dead_letters"));
   }
 
   @Test
@@ -239,12 +241,11 @@ class PoisonWriteTest {
 
   @Test
   void aSpooledWriteThatPostgresRefusesBecomesADeadLetterAndTheRestReplayAcrossARestart() throws Exception {
-    String database = TestServices.newDatabase("poison");
-    TcpProxy proxy = proxyTo(database);
+    CuttableDatabase database = cuttable();
     String spoolDir = tempDir();
-    IngressServer first = start(proxy.route(database), spoolDir);
+    IngressServer first = start(database.uri(), spoolDir);
     String submission = "spooled-" + UUID.randomUUID();
-    proxy.stop();
+    database.cut();
     List<String> acknowledged = new ArrayList<>();
     for (int i = 0; i < 21; i++) {
       Response answer = i == 10
@@ -259,35 +260,32 @@ class PoisonWriteTest {
     first.close();
     open.remove(first);
 
-    proxy.start();
-    start(proxy.route(database), spoolDir);
-    JsonObject drained = awaitDrained();
-    assertEquals(1, drained.getLong("dead_letters"), drained.encode());
-    assertTrue(http.get("/metrics").body().contains("ingress_spool_dead_letters 1.0"), "the dead letter is counted");
-    Db db = new Db(database);
+    database.restore();
+    start(database.uri(), spoolDir);
+    JsonObject drained = SpoolReads.awaitDrained(http);
+    assertEquals(null, drained.getValue("dead_letters"), "kept in Postgres, not in the spool: " + drained.encode());
+    Db db = database.db();
     assertEquals(20, db.count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
     for (String id : acknowledged) {
       assertEquals(200, http.get("/spi/test_runs/" + id).status());
     }
-    List<String> deadLetters = Files.readAllLines(Path.of(spoolDir, "dead-letters.jsonl"));
-    assertEquals(1, deadLetters.size());
-    JsonObject deadLetter = new JsonObject(deadLetters.get(0));
-    assertTrue(deadLetter.getString("reason").contains("division by zero"), deadLetter.encode());
-    assertEquals("probe.touch", new JsonObject(deadLetter.getString("record")).getString("op"));
+    JsonArray items = http.get("/internal/ingress/dead-letters", SpoolReads.INTERNAL).json().getJsonArray("items");
+    assertEquals(1, items.size(), items.encode());
+    assertTrue(items.getJsonObject(0).getString("reason").contains("division by zero"), items.encode());
+    assertEquals("probe.touch", items.getJsonObject(0).getString("operation"));
+    assertFalse(Files.exists(Path.of(spoolDir, "dead-letters.jsonl")), "nothing waits on this replica's disk");
+    Eventually.await(Duration.ofSeconds(15), "the dead letter is counted",
+        () -> http.get("/metrics").body().contains("ingress_dead_letters{family=\"probe\"} 1.0"));
 
     Response later = http.post("/spi/test_runs", run(submission, "later"));
     assertEquals(201, later.status());
     assertEquals(200, http.get("/spi/test_runs/" + later.json().getString("id")).status(), "writes reach Postgres again");
   }
 
-  /** A proxy in front of the database that the test can cut; closed after the test. */
-  private TcpProxy proxyTo(String database) {
-    URI target = URI.create(database);
-    Vertx proxyVertx = Vertx.vertx();
-    open.add(() -> proxyVertx.close().await());
-    TcpProxy proxy = new TcpProxy(proxyVertx, target.getHost(), target.getPort());
-    open.add(proxy);
-    return proxy;
+  private CuttableDatabase cuttable() {
+    CuttableDatabase database = new CuttableDatabase("poison");
+    open.add(database);
+    return database;
   }
 
   private Future<Response> post(String path, JsonObject body) {
@@ -295,20 +293,7 @@ class PoisonWriteTest {
   }
 
   private JsonObject spool() {
-    Response response = http.get("/internal/ingress/spool", INTERNAL);
-    assertEquals(200, response.status(), response.body());
-    return response.json();
-  }
-
-  private JsonObject awaitDrained() throws InterruptedException {
-    for (int attempt = 0; attempt < 300; attempt++) {
-      JsonObject spool = spool();
-      if (spool.getLong("depth") == 0) {
-        return spool;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the spool did not drain: " + spool().encode());
+    return SpoolReads.stats(http);
   }
 
   private static String tempDir() {

@@ -2,16 +2,19 @@ package io.callbackingress.family.internal;
 
 import io.callbackingress.spi.ApiException;
 import io.callbackingress.spi.Call;
+import io.callbackingress.spi.DeadLetterOperations;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * SPEC 3.8: reads for other services, under the {@code /internal/{service-prefix}/...} convention
+ * SPEC 3.8: reads for other services, and the operator's dead letters (SPEC 16), under the {@code /internal/{service-prefix}/...} convention
  * rather than {@code spi.basePath}, authenticated with {@code X-Internal-Auth} by default.
  */
 public final class InternalFamily implements EndpointFamily {
@@ -35,12 +38,36 @@ public final class InternalFamily implements EndpointFamily {
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
+    DeadLetterOperations deadLetters = context.deadLetters();
     return List.of(
         Endpoint.get(PREFIX + "/events", call -> events(context, call)),
-        Endpoint.get(PREFIX + "/spool", call -> Future.succeededFuture(Reply.ok(context.spoolStats().toJson()))));
+        Endpoint.get(PREFIX + "/spool", call -> Future.succeededFuture(Reply.ok(context.spoolStats().toJson()))),
+        Endpoint.get(PREFIX + "/dead-letters", call -> deadLetters(deadLetters, call)),
+        Endpoint.withoutBody(HttpMethod.POST, PREFIX + "/dead-letters/:id/replay", call -> replay(deadLetters, call)),
+        Endpoint.withoutBody(HttpMethod.DELETE, PREFIX + "/dead-letters/:id", call -> discard(deadLetters, call)));
   }
 
   private static Future<Reply> events(FamilyContext context, Call call) {
+    return page(call).compose(page -> EventFeed.page(context.reads(), page.after(), page.limit())).map(Reply::ok);
+  }
+
+  private static Future<Reply> deadLetters(DeadLetterOperations deadLetters, Call call) {
+    return page(call).compose(page -> deadLetters.page(page.after(), page.limit(), call.queryParam("family")))
+        .map(Reply::ok);
+  }
+
+  private static Future<Reply> replay(DeadLetterOperations deadLetters, Call call) {
+    return deadLetters.replay(call.pathParam("id"), call.requestId()).map(v -> Reply.ok(new JsonObject().put("status", "applied")));
+  }
+
+  private static Future<Reply> discard(DeadLetterOperations deadLetters, Call call) {
+    return deadLetters.discard(call.pathParam("id"), call.requestId()).map(v -> Reply.noContent());
+  }
+
+  /** Where a feed page starts and how long it is: SPEC 11a's cursor rules, shared by every feed here. */
+  private record Page(Long after, int limit) {}
+
+  private static Future<Page> page(Call call) {
     String after = call.queryParam("after");
     String limit = call.queryParam("limit");
     if (after != null && !NUMBER.matcher(after).matches()) {
@@ -54,6 +81,6 @@ public final class InternalFamily implements EndpointFamily {
       }
       pageSize = (int) value;
     }
-    return EventFeed.page(context.reads(), after == null ? null : Long.valueOf(after), pageSize).map(Reply::ok);
+    return Future.succeededFuture(new Page(after == null ? null : Long.valueOf(after), pageSize));
   }
 }
