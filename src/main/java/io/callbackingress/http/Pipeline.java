@@ -266,13 +266,13 @@ public final class Pipeline {
     }
     MultiMap headers = response.headers();
     writeCommonHeaders(exchange, headers);
+    Buffer payload;
     if (status == NO_CONTENT) {
-      response.setStatusCode(status).end();
-      record(call, status, 0);
-      return;
+      payload = Buffer.buffer();
+    } else {
+      payload = body.toBuffer();
+      headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     }
-    Buffer payload = body.toBuffer();
-    headers.set(HttpHeaders.CONTENT_TYPE, APPLICATION_JSON);
     if (status == 503 && !headers.contains(RETRY_AFTER)) {
       // SPEC 5: every 503 says when to come back, readiness included.
       headers.set(RETRY_AFTER, Long.toString(UNAVAILABLE_RETRY_SECONDS));

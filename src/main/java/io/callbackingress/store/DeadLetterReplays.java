@@ -2,6 +2,7 @@ package io.callbackingress.store;
 
 import io.callbackingress.spi.ApiException;
 import io.callbackingress.spi.DeadLetterOperations;
+import io.callbackingress.spi.Storable;
 import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -42,7 +43,8 @@ public final class DeadLetterReplays implements DeadLetterOperations {
 
   @Override
   public Future<JsonObject> page(Long after, int limit, String family) {
-    return table.page(after, limit, family);
+    // No family's name holds U+0000 (which a text parameter cannot carry): such a filter matches nothing.
+    return table.page(after, limit, family == null ? null : Storable.safe(family));
   }
 
   @Override

@@ -133,6 +133,7 @@ class DeadLettersTest {
     JsonObject none = page(http, "?family=tooling");
     assertEquals(List.of(), requestIds(none));
     assertEquals("0", none.getString("next"));
+    assertEquals(List.of(), requestIds(page(http, "?family=probe%00")), "no family's name holds U+0000");
 
     JsonObject first = page(http, "?limit=1");
     assertEquals(List.of("probe-1"), requestIds(first));
@@ -161,6 +162,8 @@ class DeadLettersTest {
     Response gone = http.send(HttpMethod.DELETE, DEAD_LETTERS + "/" + discarded, SpoolReads.INTERNAL, null);
     assertEquals(204, gone.status(), gone.body());
     assertEquals("", gone.body());
+    assertEquals(null, gone.header("Content-Type"), "a 204 has no body to describe");
+    assertEquals(null, gone.header("Content-Length"), "RFC 9110 8.6: never on a 204");
     assertEquals(List.of("probe-1", "run-1"), requestIds(page(http, "")));
     assertEquals(0, database.db().count("SELECT count(*) FROM ingress_dead_letters WHERE id = '" + discarded + "'"));
     for (String unknown : List.of(discarded, UUID.randomUUID().toString(), "not-an-id")) {
