@@ -52,8 +52,11 @@ public final class InternalFamily implements EndpointFamily {
   }
 
   private static Future<Reply> deadLetters(DeadLetterOperations deadLetters, Call call) {
-    return page(call).compose(page -> deadLetters.page(page.after(), page.limit(), call.queryParam("family")))
-        .map(Reply::ok);
+    String family = call.queryParam("family");
+    if (family != null && family.isEmpty()) {
+      return Future.failedFuture(ApiException.badRequest("Invalid family"));
+    }
+    return page(call).compose(page -> deadLetters.page(page.after(), page.limit(), family)).map(Reply::ok);
   }
 
   private static Future<Reply> replay(DeadLetterOperations deadLetters, Call call) {

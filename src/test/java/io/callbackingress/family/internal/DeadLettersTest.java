@@ -149,6 +149,7 @@ class DeadLettersTest {
     assertBadRequest(http, "?after=-1", "Invalid cursor");
     assertBadRequest(http, "?limit=0", "limit must be an integer from 1 to 1000");
     assertBadRequest(http, "?limit=1001", "limit must be an integer from 1 to 1000");
+    assertBadRequest(http, "?family=", "Invalid family");
     Response unauthorized = http.get(DEAD_LETTERS);
     assertEquals(401, unauthorized.status());
     assertEquals(new JsonObject().put("error", "Unauthorized"), unauthorized.json());
