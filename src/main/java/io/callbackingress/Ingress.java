@@ -103,6 +103,7 @@ public final class Ingress {
   private final List<LiveChannel> liveChannels;
   private final DeadLetterShelf deadLetterShelf;
   private final DeadLetterReplays deadLetters;
+  private final DeadLetterUpkeep deadLetterUpkeep;
   private long readinessRefresh = -1;
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
@@ -133,6 +134,7 @@ public final class Ingress {
     metrics.gauge("ingress.spool.dead.letters", null, null, () -> spool.stats().deadLetters());
     this.deadLetterShelf = new DeadLetterShelf(reads, spool, familyOfOperation());
     this.deadLetters = new DeadLetterReplays(reads, committer(vertx), operations());
+    this.deadLetterUpkeep = new DeadLetterUpkeep(deadLetterShelf, reads, metrics, Set.copyOf(familyOfOperation().values()));
   }
 
   /** Opens the spool of {@code spool.dir}; a directory it cannot use stops start-up naming the key. */
@@ -233,8 +235,7 @@ public final class Ingress {
     }
     Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit, committer(vertx),
         operations(), retryPolicy, config.retry(), config.postgres().batch().maxRows(), deadLetterShelf));
-    Future<String> upkeep = vertx.deployVerticle(new DeadLetterUpkeep(deadLetterShelf, reads, metrics,
-        Set.copyOf(familyOfOperation().values())));
+    Future<String> upkeep = vertx.deployVerticle(deadLetterUpkeep);
     Future<String> lag = vertx.deployVerticle(() -> new EventLoopLag(registry), new DeploymentOptions().setInstances(instances));
     return Future.all(List.of(main, management, replayer, upkeep, lag)).onSuccess(v -> {
       deployments.add(main.result());
