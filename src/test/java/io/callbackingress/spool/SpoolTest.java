@@ -1,5 +1,6 @@
 package io.callbackingress.spool;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -21,6 +22,7 @@ import io.vertx.core.buffer.Buffer;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +30,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -153,6 +156,37 @@ class SpoolTest {
     reopened.close().await();
     assertEquals(List.of(payload(0), payload(1), payload(9)),
         buffers(open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES).next(10).await()));
+  }
+
+  @Test
+  void deadLettersAreKeptOnceUntilForgottenAndATornLastLineIsCutOnOpen() throws IOException {
+    Spool spool = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    DeadLetter refused = new DeadLetter(UUID.randomUUID(), "test_runs", "test_run.create", "req-1",
+        Instant.parse("2026-12-07T10:00:00Z"), Instant.parse("2026-12-07T10:00:01Z"), "refused",
+        new byte[] {'{', 0, (byte) 0xFF, '}'});
+    spool.deadLetter(refused).await();
+    spool.deadLetter(refused).await();
+    assertEquals(1, spool.stats().deadLetters(), "set aside twice, kept once");
+    spool.close().await();
+    String legacy = "{\"dead_lettered_at\":\"2026-12-01T10:00:00Z\",\"appended_at\":\"2026-12-01T09:59:59Z\","
+        + "\"reason\":\"before\",\"record\":\"{}\"}";
+    Path file = dir.resolve("dead-letters.jsonl");
+    Files.writeString(file, legacy + "\n{\"id\":\"torn", StandardOpenOption.APPEND);
+
+    Spool reopened = open(Long.MAX_VALUE, Spool.DEFAULT_SEGMENT_BYTES);
+    List<DeadLetter> kept = reopened.deadLetters().await();
+    assertEquals(2, kept.size());
+    assertEquals(2, reopened.stats().deadLetters());
+    assertEquals(refused.id(), kept.get(0).id());
+    assertEquals("req-1", kept.get(0).requestId());
+    assertArrayEquals(refused.write(), kept.get(0).write(), "bytes that are not UTF-8 come back as they were");
+    assertEquals(UUID.nameUUIDFromBytes(legacy.getBytes(StandardCharsets.UTF_8)), kept.get(1).id());
+    assertArrayEquals("{}".getBytes(StandardCharsets.UTF_8), kept.get(1).write());
+    assertTrue(Files.readString(file).endsWith(legacy + "\n"), "the torn line is cut");
+
+    reopened.forgetDeadLetters(Set.of(refused.id())).await();
+    assertEquals(1, reopened.stats().deadLetters());
+    assertEquals(legacy + "\n", Files.readString(file));
   }
 
   @Test
