@@ -11,13 +11,12 @@
 -- write holds the spooled payload byte for byte: a write whose text cannot go into a text column
 -- (U+0000, an unpaired surrogate, bytes that are not UTF-8) must still fit.
 --
--- seq and tx give the listing the events feed's cursor (family/internal/EventFeed): seq in the
--- order rows arrive here, shown only once no older transaction can still commit, so a page read
--- after a cursor never misses a row that commits later with a smaller seq.
+-- seq is the listing's cursor, in the order rows arrive here. Inserts take a transaction-scoped
+-- advisory lock (store/DeadLetterTable), so rows commit in seq order and a page read after a
+-- cursor never misses a row that commits later with a smaller seq.
 CREATE TABLE ingress_dead_letters (
   id               uuid PRIMARY KEY,
   seq              bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
-  tx               bigint NOT NULL DEFAULT txid_current(),
   family           text,
   operation        text,
   request_id       text,

@@ -6,7 +6,7 @@ import io.callbackingress.spool.Spool;
 import io.callbackingress.spool.SpoolRecord;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -32,7 +32,7 @@ public final class DeadLetterShelf {
   private final Map<String, String> familyOfOperation;
 
   /** @param familyOfOperation every enabled family's write operations' names, to the family's name */
-  public DeadLetterShelf(SqlClient sql, Spool spool, Map<String, String> familyOfOperation) {
+  public DeadLetterShelf(Pool sql, Spool spool, Map<String, String> familyOfOperation) {
     this.table = new DeadLetterTable(sql);
     this.spool = spool;
     this.familyOfOperation = familyOfOperation;

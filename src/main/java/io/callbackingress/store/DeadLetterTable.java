@@ -6,7 +6,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
 import io.vertx.sqlclient.Tuple;
 import java.time.ZoneOffset;
 import java.util.HashMap;
@@ -15,8 +15,16 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The statements on {@code ingress_dead_letters} (V3__dead_letters.sql), each one statement in a
+ * The statements on {@code ingress_dead_letters} (V3__dead_letters.sql), each in a short
  * transaction of its own, so keeping a dead letter never holds up a batch of other writes.
+ *
+ * <p>Implementation note: the listing's cursor is {@code seq}, drawn when a row is inserted. If two
+ * inserts could commit out of order, a reader who had paged past seq 42 would never see 41. The
+ * events feed (family/internal/EventFeed) hides rows until no older transaction runs anywhere in
+ * the cluster, which a long transaction (a {@code pg_dump}) would stretch for as long as it runs;
+ * dead letters are rare, so inserts are serialized instead: each takes a transaction-scoped
+ * advisory lock before it draws its seq, and rows commit in seq order. The lock is taken per
+ * transaction, so it holds behind a transaction-pooling PgBouncer too.
  */
 final class DeadLetterTable {
 
@@ -24,24 +32,28 @@ final class DeadLetterTable {
   private static final String INSERT = "INSERT INTO ingress_dead_letters"
       + " (id, family, operation, request_id, received_at, dead_lettered_at, reason, write)"
       + " VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING";
-  /** The events feed's visibility rule (family/internal/EventFeed): a cursor never skips a late commit. */
+  /** The ASCII bytes of "deadlett": what every replica's inserts of dead letters queue on. */
+  private static final long INSERT_LOCK = 0x646561646c657474L;
+  private static final String SERIALIZE = "SELECT pg_advisory_xact_lock(" + INSERT_LOCK + ")";
   private static final String PAGE = "SELECT id, seq, family, operation, request_id, received_at, dead_lettered_at,"
       + " reason, write FROM ingress_dead_letters"
-      + " WHERE seq > $1 AND tx < txid_snapshot_xmin(txid_current_snapshot()) AND ($3::text IS NULL OR family = $3)"
+      + " WHERE seq > $1 AND ($3::text IS NULL OR family = $3)"
       + " ORDER BY seq LIMIT $2";
   private static final String FIND = "SELECT operation, write FROM ingress_dead_letters WHERE id = $1";
   static final String DELETE = "DELETE FROM ingress_dead_letters WHERE id = $1";
   private static final String COUNT = "SELECT family, count(*) AS kept FROM ingress_dead_letters GROUP BY family";
 
-  private final SqlClient sql;
+  private final Pool sql;
 
-  DeadLetterTable(SqlClient sql) {
+  DeadLetterTable(Pool sql) {
     this.sql = sql;
   }
 
+  /** In one transaction, in seq order behind every other replica's inserts (see the class notes). */
   Future<Void> insert(List<DeadLetter> deadLetters) {
     List<Tuple> rows = deadLetters.stream().map(DeadLetterTable::row).toList();
-    return sql.preparedQuery(INSERT).executeBatch(rows).mapEmpty();
+    return sql.withTransaction(tx -> tx.query(SERIALIZE).execute()
+        .compose(locked -> tx.preparedQuery(INSERT).executeBatch(rows))).mapEmpty();
   }
 
   /** {@code {"items":[...],"next":"<cursor>"}}: see {@code DeadLetterOperations.page}. */

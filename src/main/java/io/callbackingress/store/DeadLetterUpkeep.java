@@ -3,7 +3,7 @@ package io.callbackingress.store;
 import io.callbackingress.spi.MetricsCollector;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
-import io.vertx.sqlclient.SqlClient;
+import io.vertx.sqlclient.Pool;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
@@ -35,7 +35,7 @@ public final class DeadLetterUpkeep extends VerticleBase {
   private boolean running;
 
   /** @param families the families that have write operations: each has a gauge from the start, at 0 */
-  public DeadLetterUpkeep(DeadLetterShelf shelf, SqlClient sql, MetricsCollector metrics, Collection<String> families) {
+  public DeadLetterUpkeep(DeadLetterShelf shelf, Pool sql, MetricsCollector metrics, Collection<String> families) {
     this.shelf = shelf;
     this.table = new DeadLetterTable(sql);
     this.metrics = metrics;
