@@ -1,5 +1,6 @@
 package io.callbackingress.support;
 
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,14 +25,16 @@ public final class JarReplica implements AutoCloseable {
   private final String name;
   private final Path dir;
   private final int port;
+  private final boolean proxyProtocol;
   /** What follows the JVM options: {@code -jar <jar>}, or a class path and the main class. */
   private final List<String> launcher;
   private Process process;
 
-  private JarReplica(String name, Path dir, int port, List<String> launcher) {
+  private JarReplica(String name, Path dir, int port, boolean proxyProtocol, List<String> launcher) {
     this.name = name;
     this.dir = dir;
     this.port = port;
+    this.proxyProtocol = proxyProtocol;
     this.launcher = launcher;
   }
 
@@ -58,7 +61,8 @@ public final class JarReplica implements AutoCloseable {
       throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), config);
-    JarReplica replica = new JarReplica(name, dir, port, launcher);
+    boolean proxyProtocol = new JsonObject(config).getJsonObject("http", new JsonObject()).getBoolean("proxyProtocol", false);
+    JarReplica replica = new JarReplica(name, dir, port, proxyProtocol, launcher);
     replica.launch();
     return replica;
   }
@@ -80,6 +84,10 @@ public final class JarReplica implements AutoCloseable {
     return name;
   }
 
+  public int port() {
+    return port;
+  }
+
   /** Waits until the replica answers {@code /health/ready} with 200 — asked directly, not through a balancer. */
   public void awaitReady() {
     Eventually.await(START_LIMIT, name + " ready (stderr: " + read("stderr.log") + ")", () -> {
@@ -93,7 +101,8 @@ public final class JarReplica implements AutoCloseable {
   private boolean ready() {
     try {
       // With http.proxyProtocol on, every connection starts with a PROXY header, this one too.
-      return RawHttp.status(RawHttp.exchange(port, "PROXY TCP4 127.0.0.1 127.0.0.1 50000 " + port + "\r\n"
+      String header = proxyProtocol ? "PROXY TCP4 127.0.0.1 127.0.0.1 50000 " + port + "\r\n" : "";
+      return RawHttp.status(RawHttp.exchange(port, header
           + "GET /health/ready HTTP/1.1\r\nHost: " + name + "\r\nConnection: close\r\n\r\n")) == 200;
     } catch (IOException notYet) {
       return false;

@@ -9,13 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy between the ingress and Postgres or Redis that a test can cut and restore: stopping
- * it closes the listener and every open connection, as a failed network would.
+ * it closes the listener and every open connection, as a failed network would. It can also be
+ * pointed at another server, as a DNS name or a virtual IP is moved in a failover.
  */
 public final class TcpProxy implements AutoCloseable {
 
   private final Vertx vertx;
   private final String targetHost;
-  private final int targetPort;
+  private volatile int targetPort;
   private final int port;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private NetServer server;
@@ -58,6 +59,14 @@ public final class TcpProxy implements AutoCloseable {
       });
     });
     server.listen(port, "127.0.0.1").await();
+  }
+
+  /**
+   * New connections go to {@code port} from now on; open ones stay where they are, as with a
+   * moved DNS name (a crashed server's are closed already).
+   */
+  public void redirect(int port) {
+    targetPort = port;
   }
 
   /** Cuts the link: no new connections, and every open one is closed. */
