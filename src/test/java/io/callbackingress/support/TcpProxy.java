@@ -39,6 +39,14 @@ public final class TcpProxy implements AutoCloseable {
     return uri.replace(targetHost + ":" + targetPort, "127.0.0.1:" + port);
   }
 
+  /**
+   * New connections go to {@code port} from now on; open ones stay where they are, as with a
+   * moved DNS name (a crashed server's are closed already).
+   */
+  public void redirect(int port) {
+    targetPort = port;
+  }
+
   public void start() {
     client = vertx.createNetClient();
     server = vertx.createNetServer().connectHandler(inbound -> {
@@ -59,14 +67,6 @@ public final class TcpProxy implements AutoCloseable {
       });
     });
     server.listen(port, "127.0.0.1").await();
-  }
-
-  /**
-   * New connections go to {@code port} from now on; open ones stay where they are, as with a
-   * moved DNS name (a crashed server's are closed already).
-   */
-  public void redirect(int port) {
-    targetPort = port;
   }
 
   /** Cuts the link: no new connections, and every open one is closed. */
