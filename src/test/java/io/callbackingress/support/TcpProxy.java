@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,6 +22,8 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private NetServer server;
   private NetClient client;
+  /** Text whose next appearance from the client cuts that connection once passed on; null when unarmed. */
+  private volatile String cutAfter;
 
   public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
@@ -59,7 +62,16 @@ public final class TcpProxy implements AutoCloseable {
         }
         NetSocket outbound = connected.result();
         sockets.add(outbound);
-        inbound.handler(outbound::write);
+        inbound.handler(chunk -> {
+          outbound.write(chunk);
+          String armed = cutAfter;
+          if (armed != null && chunk.toString(StandardCharsets.ISO_8859_1).contains(armed)) {
+            cutAfter = null;
+            inbound.close();
+            // The server reads what it was sent before it sees the end of the stream.
+            vertx.setTimer(500, id -> outbound.close());
+          }
+        });
         outbound.handler(inbound::write);
         inbound.closeHandler(v -> outbound.close());
         outbound.closeHandler(v -> inbound.close());
@@ -67,6 +79,15 @@ public final class TcpProxy implements AutoCloseable {
       });
     });
     server.listen(port, "127.0.0.1").await();
+  }
+
+  /**
+   * The next time a client sends {@code text} (a statement, say {@code COMMIT}), the proxy passes
+   * it on to the server and then drops that client's connection: the server runs the statement,
+   * the client never hears the answer. Once.
+   */
+  public void cutAfterClientSends(String text) {
+    cutAfter = text;
   }
 
   /** Cuts the link: no new connections, and every open one is closed. */
