@@ -1,27 +1,18 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives as real processes, where missing: haproxy (the
-# load balancer of LoadBalancerIT), prometheus (for promtool, scripts/check-monitoring.sh) and
-# postgresql (the server tools scripts/pg-topologies.sh forms PostgresFailoverIT's primary and
-# standby with: initdb, pg_ctl, pg_basebackup).
+# load balancer of LoadBalancerIT) and prometheus (for promtool, scripts/check-monitoring.sh).
 # Already installed is fine; where it cannot be installed (no root,
 # no network) this only reports, and the tests that need it are skipped with the reason.
 set -uo pipefail
 
 log() { echo "test-tools: $*"; }
 
-on_path() { command -v "$1" >/dev/null 2>&1 || [ -x "/usr/sbin/$1" ]; }
-# Debian keeps the server tools out of PATH, under the installed version's directory.
-postgres_server_tools() {
-  local tool
-  for tool in initdb pg_ctl pg_basebackup postgres psql; do
-    ls /usr/lib/postgresql/*/bin/"$tool" >/dev/null 2>&1 || return 1
-  done
-}
-
-# ensure <package> <check...>: installs the package unless the check passes.
+# ensure <command> <package>
 ensure() {
-  local package=$1; shift
-  if "$@"; then
+  local command=$1 package=$2
+  # Debian keeps Postgres's server tools (initdb, pg_ctl) off PATH, under /usr/lib/postgresql/<version>/bin.
+  if command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] \
+      || ls /usr/lib/postgresql/*/bin/"$command" >/dev/null 2>&1; then
     log "$package present"
     return
   fi
@@ -41,9 +32,10 @@ ensure() {
   fi
 }
 
-ensure haproxy on_path haproxy
-ensure prometheus on_path promtool
-ensure postgresql postgres_server_tools
+# postgresql: the server tools scripts/pg-topologies.sh forms PostgresFailoverIT's primary and standby with.
+ensure initdb postgresql
+ensure haproxy haproxy
+ensure promtool prometheus
 # Only promtool is wanted from prometheus: where systemd started the package's server, stop it again.
 if command -v systemctl >/dev/null 2>&1; then
   systemctl disable --now prometheus >/dev/null 2>&1 || true

@@ -25,17 +25,18 @@ public final class JarReplica implements AutoCloseable {
   private final String name;
   private final Path dir;
   private final int port;
-  private final boolean proxyProtocol;
   /** What follows the JVM options: {@code -jar <jar>}, or a class path and the main class. */
   private final List<String> launcher;
+  /** {@code http.proxyProtocol}: then every connection, the readiness probe's too, starts with a PROXY header. */
+  private final boolean proxyProtocol;
   private Process process;
 
-  private JarReplica(String name, Path dir, int port, boolean proxyProtocol, List<String> launcher) {
+  private JarReplica(String name, Path dir, int port, List<String> launcher, boolean proxyProtocol) {
     this.name = name;
     this.dir = dir;
     this.port = port;
-    this.proxyProtocol = proxyProtocol;
     this.launcher = launcher;
+    this.proxyProtocol = proxyProtocol;
   }
 
   /**
@@ -62,7 +63,7 @@ public final class JarReplica implements AutoCloseable {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), config);
     boolean proxyProtocol = new JsonObject(config).getJsonObject("http", new JsonObject()).getBoolean("proxyProtocol", false);
-    JarReplica replica = new JarReplica(name, dir, port, proxyProtocol, launcher);
+    JarReplica replica = new JarReplica(name, dir, port, launcher, proxyProtocol);
     replica.launch();
     return replica;
   }
@@ -100,9 +101,8 @@ public final class JarReplica implements AutoCloseable {
 
   private boolean ready() {
     try {
-      // With http.proxyProtocol on, every connection starts with a PROXY header, this one too.
-      String header = proxyProtocol ? "PROXY TCP4 127.0.0.1 127.0.0.1 50000 " + port + "\r\n" : "";
-      return RawHttp.status(RawHttp.exchange(port, header
+      String preface = proxyProtocol ? "PROXY TCP4 127.0.0.1 127.0.0.1 50000 " + port + "\r\n" : "";
+      return RawHttp.status(RawHttp.exchange(port, preface
           + "GET /health/ready HTTP/1.1\r\nHost: " + name + "\r\nConnection: close\r\n\r\n")) == 200;
     } catch (IOException notYet) {
       return false;
@@ -134,6 +134,11 @@ public final class JarReplica implements AutoCloseable {
   /** Starts the same jar on the same config and port again. */
   public void restart() throws IOException {
     launch();
+  }
+
+  /** What it wrote to standard output (its log and audit lines), over all its runs. */
+  public List<String> stdout() {
+    return read("stdout.log").lines().toList();
   }
 
   /** The ERROR lines of its log and anything on standard error, over all its runs. */

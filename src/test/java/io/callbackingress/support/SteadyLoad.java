@@ -55,7 +55,10 @@ public final class SteadyLoad implements AutoCloseable {
     return start(perSecond, WORKERS, request);
   }
 
-  /** With {@code callers} workers: as many requests in flight at most, as many callers would have. */
+  /**
+   * With {@code callers} workers; a rate above what they can send makes it a burst of that many
+   * concurrent callers, each sending its next request as soon as the last is answered.
+   */
   public static SteadyLoad start(int perSecond, int callers, Request request) {
     SteadyLoad load = new SteadyLoad(perSecond, callers);
     for (int i = 0; i < callers; i++) {
