@@ -59,8 +59,8 @@ public final class SchemaValues {
   /**
    * The same within the BMP, for strings with a {@code maxLength}: the ingress counts their length
    * in UTF-16 units (JsonInput), JSON Schema in code points, so a string of {@code maxLength} code
-   * points with a surrogate pair in it is refused although the document accepts it. Known and
-   * reported; kept out until the two agree, so that the fuzz fails only on what is new.
+   * points with a surrogate pair in it is refused although the document accepts it. That one known
+   * disagreement is kept out until the two agree, so that the fuzz fails only on what is new.
    */
   private static final Alphabet BOUNDED_TEXT = new Alphabet(TEXT.ranges(),
       UNICODE_EDGES.stream().filter(Character::isBmpCodePoint).toList());
