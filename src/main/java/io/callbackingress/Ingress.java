@@ -181,7 +181,7 @@ public final class Ingress {
     Redis redis = Redis.createClient(vertx, redisOptions);
     Pool reads = database.readPool(vertx);
     Readiness readiness = new Readiness(List.of(
-        check("postgres", () -> reads.query("SELECT 1").execute().mapEmpty()),
+        check("postgres", () -> database.checkWritable(vertx, reads)),
         check("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty()),
         check("spool", () -> spool.healthy() && spool.stats().bytes() < config.spool().maxBytes()
             ? Future.succeededFuture()

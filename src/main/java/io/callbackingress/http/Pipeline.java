@@ -248,7 +248,7 @@ public final class Pipeline {
       body = new JsonObject().put("error", "Client closed request");
       log.info("request {} on {} {}: the client closed the connection first", call.requestId(), call.request().method(),
           call.route());
-    } else if (Outages.isUnreachable(result.cause())) {
+    } else if (Outages.isUnavailable(result.cause())) {
       ApiException unavailable = ApiException.unavailable("Service unavailable", UNAVAILABLE_RETRY_SECONDS);
       status = unavailable.status();
       body = unavailable.body();

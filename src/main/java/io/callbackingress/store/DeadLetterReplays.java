@@ -88,7 +88,7 @@ public final class DeadLetterReplays implements DeadLetterOperations {
     } catch (RuntimeException undecodable) {
       return Future.failedFuture(refused("undecodable: " + undecodable.getMessage()));
     }
-    return pool.withConnection(sql -> committer.commit(sql, List.of(write), SpoolReplayer::recordOutcome))
+    return pool.withConnection(sql -> committer.commit(sql, List.of(write), null, SpoolReplayer::recordOutcome))
         .compose(replies -> {
           String outcome = "applied, " + operation.name() + " answered " + replies.get(0).status();
           if (clearing.ran()) {
@@ -99,7 +99,7 @@ public final class DeadLetterReplays implements DeadLetterOperations {
               : Future.failedFuture(ApiException.notFound()));
         })
         .recover(failure -> Future.failedFuture(failure instanceof ApiException || Outages.isOutage(failure)
-            || Outages.isUnreachable(failure) ? failure
+            || Outages.isUnavailable(failure) ? failure
             : refused(failure.getMessage() != null ? failure.getMessage() : failure.toString())));
   }
 
@@ -115,7 +115,7 @@ public final class DeadLetterReplays implements DeadLetterOperations {
         log.info("dead letter {} not {} by request {}: {} {}", id, action, requestId, answer.status(), answer.body().encode());
         return Future.failedFuture(failure);
       }
-      if (Outages.isOutage(failure) || Outages.isUnreachable(failure)) {
+      if (Outages.isOutage(failure) || Outages.isUnavailable(failure)) {
         log.warn("dead letter {} not {} by request {}: Postgres unavailable: {}", id, action, requestId, failure.toString());
         return Future.failedFuture(ApiException.unavailable("Service unavailable", UNAVAILABLE_RETRY_SECONDS));
       }
