@@ -98,12 +98,15 @@ public final class DeadLetterReplays implements DeadLetterOperations {
               ? Future.succeededFuture(outcome + " (stored before under its idempotency key)")
               : Future.failedFuture(ApiException.notFound()));
         })
-        .recover(failure -> Future.failedFuture(failure instanceof ApiException || Outages.isOutage(failure)
-            || Outages.isUnavailable(failure) ? failure
+        .recover(failure -> Future.failedFuture(failure instanceof ApiException || Outages.isNotTheWrite(failure) ? failure
             : refused(failure.getMessage() != null ? failure.getMessage() : failure.toString())));
   }
 
-  /** Logs the outcome with the dead letter's id; an outage becomes the 503 other reads answer. */
+  /**
+   * Logs the outcome with the dead letter's id. A failure that is not the write's own (an outage,
+   * a read-only server, a deadlock) becomes the 503 other reads answer: it says nothing of whether
+   * the cause is fixed, so the dead letter stays and the operator tries again.
+   */
   private static Future<Void> answered(Future<String> outcome, String id, String requestId, String action) {
     return outcome.transform(done -> {
       if (done.succeeded()) {
@@ -115,8 +118,9 @@ public final class DeadLetterReplays implements DeadLetterOperations {
         log.info("dead letter {} not {} by request {}: {} {}", id, action, requestId, answer.status(), answer.body().encode());
         return Future.failedFuture(failure);
       }
-      if (Outages.isOutage(failure) || Outages.isUnavailable(failure)) {
-        log.warn("dead letter {} not {} by request {}: Postgres unavailable: {}", id, action, requestId, failure.toString());
+      if (Outages.isNotTheWrite(failure)) {
+        log.warn("dead letter {} not {} by request {}: Postgres cannot take it now: {}", id, action, requestId,
+            failure.toString());
         return Future.failedFuture(ApiException.unavailable("Service unavailable", UNAVAILABLE_RETRY_SECONDS));
       }
       log.error("dead letter {} not {} by request {}", id, action, requestId, failure);
