@@ -36,8 +36,10 @@ public final class Database {
       }
       options.setPassword(password);
     }
+    // Named statements live in one server session; a transaction pooler hands the next transaction to another.
     options.setPipeliningLimit(postgres.pipeliningLimit())
-        .setCachePreparedStatements(true);
+        .setCachePreparedStatements(!postgres.behindTransactionPooler())
+        .setUseLayer7Proxy(postgres.behindTransactionPooler());
     return new Database(options, postgres.poolSize());
   }
 
