@@ -1,5 +1,6 @@
 package io.callbackingress.support;
 
+import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -26,13 +27,16 @@ public final class JarReplica implements AutoCloseable {
   private final int port;
   /** What follows the JVM options: {@code -jar <jar>}, or a class path and the main class. */
   private final List<String> launcher;
+  /** {@code http.proxyProtocol}: then every connection, the readiness probe's too, starts with a PROXY header. */
+  private final boolean proxyProtocol;
   private Process process;
 
-  private JarReplica(String name, Path dir, int port, List<String> launcher) {
+  private JarReplica(String name, Path dir, int port, List<String> launcher, boolean proxyProtocol) {
     this.name = name;
     this.dir = dir;
     this.port = port;
     this.launcher = launcher;
+    this.proxyProtocol = proxyProtocol;
   }
 
   /**
@@ -58,7 +62,8 @@ public final class JarReplica implements AutoCloseable {
       throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), config);
-    JarReplica replica = new JarReplica(name, dir, port, launcher);
+    boolean proxyProtocol = new JsonObject(config).getJsonObject("http", new JsonObject()).getBoolean("proxyProtocol", false);
+    JarReplica replica = new JarReplica(name, dir, port, launcher, proxyProtocol);
     replica.launch();
     return replica;
   }
@@ -92,8 +97,8 @@ public final class JarReplica implements AutoCloseable {
 
   private boolean ready() {
     try {
-      // With http.proxyProtocol on, every connection starts with a PROXY header, this one too.
-      return RawHttp.status(RawHttp.exchange(port, "PROXY TCP4 127.0.0.1 127.0.0.1 50000 " + port + "\r\n"
+      String preface = proxyProtocol ? "PROXY TCP4 127.0.0.1 127.0.0.1 50000 " + port + "\r\n" : "";
+      return RawHttp.status(RawHttp.exchange(port, preface
           + "GET /health/ready HTTP/1.1\r\nHost: " + name + "\r\nConnection: close\r\n\r\n")) == 200;
     } catch (IOException notYet) {
       return false;
@@ -125,6 +130,11 @@ public final class JarReplica implements AutoCloseable {
   /** Starts the same jar on the same config and port again. */
   public void restart() throws IOException {
     launch();
+  }
+
+  /** What it wrote to standard output (its log and audit lines), over all its runs. */
+  public List<String> stdout() {
+    return read("stdout.log").lines().toList();
   }
 
   /** The ERROR lines of its log and anything on standard error, over all its runs. */

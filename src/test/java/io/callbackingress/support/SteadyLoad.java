@@ -38,7 +38,7 @@ public final class SteadyLoad implements AutoCloseable {
   /** Every request sent, those that succeeded (by id) and how the others failed. */
   public record Result(long sent, List<String> succeeded, List<String> failures) {}
 
-  private final ExecutorService workers = Executors.newFixedThreadPool(WORKERS);
+  private final ExecutorService workers;
   private final AtomicLong next = new AtomicLong();
   private final List<String> succeeded = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
@@ -46,13 +46,22 @@ public final class SteadyLoad implements AutoCloseable {
   private final long startNanos = System.nanoTime();
   private volatile boolean running = true;
 
-  private SteadyLoad(int perSecond) {
+  private SteadyLoad(int perSecond, int callers) {
     this.periodNanos = TimeUnit.SECONDS.toNanos(1) / perSecond;
+    this.workers = Executors.newFixedThreadPool(callers);
   }
 
   public static SteadyLoad start(int perSecond, Request request) {
-    SteadyLoad load = new SteadyLoad(perSecond);
-    for (int i = 0; i < WORKERS; i++) {
+    return start(perSecond, WORKERS, request);
+  }
+
+  /**
+   * With {@code callers} workers; a rate above what they can send makes it a burst of that many
+   * concurrent callers, each sending its next request as soon as the last is answered.
+   */
+  public static SteadyLoad start(int perSecond, int callers, Request request) {
+    SteadyLoad load = new SteadyLoad(perSecond, callers);
+    for (int i = 0; i < callers; i++) {
       load.workers.execute(() -> load.work(request));
     }
     return load;
