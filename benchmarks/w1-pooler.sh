@@ -2,14 +2,17 @@
 # W1 direct to Postgres against W1 through PgBouncer in transaction mode, in one run: issue 19's
 # measurement, and what decided postgres.pooler (README "Behind PgBouncer / RDS Proxy").
 #
-#   PEERS=<copy of ../shared/peers> [ROUNDS=2] benchmarks/w1-pooler.sh <jar> [duration]
+#   PEERS=<copy of ../shared/peers> [ROUNDS=2] [WARM=25s] benchmarks/w1-pooler.sh <jar> [duration]
 #
 # Each round runs benchmarks/w1-steady.sh three times on the same jar:
 #   direct          postgres.pooler none: named statements, cached per connection (the default)
 #   direct-unnamed  postgres.pooler transaction, still direct: what unnamed statements cost alone
 #   pgbouncer       postgres.pooler transaction through scripts/pgbouncer.sh (pool_mode = transaction)
-# Needs what w1-steady.sh needs (peers/setup-db.sh, the local Redis) and pgbouncer (scripts/test-tools.sh).
+# Postgres CPU is counted for the bench database's backends only (w1-steady.sh's PG_DB_ONLY=1): what
+# the statement mode changes, apart from other builds on a shared machine. Needs what w1-steady.sh
+# needs (peers/setup-db.sh, the local Redis) and pgbouncer (scripts/test-tools.sh).
 set -uo pipefail
+export PG_DB_ONLY=1
 here=$(cd "$(dirname "$0")" && pwd)
 jar=$(readlink -f "$1"); duration=${2:-15s}
 port=16432
