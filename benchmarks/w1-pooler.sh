@@ -25,7 +25,7 @@ through_pgbouncer() {
   for _ in $(seq 1 20); do pg_isready -q -h 127.0.0.1 -p "$port" && break; sleep 0.25; done
   INGRESS_POSTGRES_POOLER=transaction INGRESS_POSTGRES_URI="postgresql://peer_bench@127.0.0.1:$port/w1_steady" \
     "$here/w1-steady.sh" "$jar" "$1" "$duration"
-  kill -TERM "$bouncer"; wait "$bouncer" 2>/dev/null
+  kill -TERM "$bouncer"; wait "$bouncer" 2>/dev/null || true
 }
 for round in $(seq 1 "${ROUNDS:-2}"); do
   "$here/w1-steady.sh" "$jar" "direct-$round" "$duration"
