@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -83,8 +86,8 @@ public final class Retention {
    * of — a move a concurrent reader can miss (it happened to a test's read after its 201).
    */
   Future<RetentionReport> prepare() {
-    return inRun((connection, now, report) -> forEachPartitioned(report, table -> locked(connection, report,
-        () -> existing(connection, table).compose(rows -> createAhead(connection, table, rows, now, report)))));
+    return inRun((connection, now, report) -> forEachPartitioned(report,
+        table -> createAhead(connection, table, now, report)));
   }
 
   @FunctionalInterface
@@ -174,10 +177,7 @@ public final class Retention {
   private Future<Void> partitions(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
     // Making partitions comes first, committed on its own: a drop that times out on a lock must not leave rows to
     // the DEFAULT. Each transaction reads the partitions again under the lock: another replica may have run between.
-    return locked(connection, report,
-        () -> existing(connection, table).compose(rows -> createAhead(connection, table, rows, now, report)))
-        .compose(v -> locked(connection, report,
-            () -> existing(connection, table).compose(rows -> dropExpired(connection, table, rows, now, report))));
+    return createAhead(connection, table, now, report).compose(v -> dropExpired(connection, table, now, report));
   }
 
   /** The table's partitions but the DEFAULT one, oldest first. */
@@ -185,43 +185,67 @@ public final class Retention {
     return connection.preparedQuery(PartitionedTable.PARTITIONS).execute(Tuple.of(table.name()));
   }
 
-  private Future<Void> createAhead(SqlConnection connection, PartitionedTable table, RowSet<Row> rows, Instant now,
-                                   RetentionReport report) {
+  private Future<Void> createAhead(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
+    return locked(connection, report,
+        () -> existing(connection, table).compose(rows -> createdAhead(connection, table, rows, now)))
+        .map(created -> committed(created, partition -> {
+          report.created(partition);
+          metrics.retentionPartitionCreated(table.name());
+        }));
+  }
+
+  private Future<Void> dropExpired(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
+    return locked(connection, report,
+        () -> existing(connection, table).compose(rows -> droppedPastRetention(connection, table, rows, now)))
+        .map(dropped -> committed(dropped, partition -> {
+          report.dropped(partition);
+          metrics.retentionPartitionDropped(table.name());
+        }));
+  }
+
+  /** Partitions are reported once their transaction committed: one that rolled back changed nothing. Null: skipped. */
+  private static Void committed(List<String> partitions, Consumer<String> record) {
+    if (partitions != null) {
+      partitions.forEach(record);
+    }
+    return null;
+  }
+
+  /** Makes the partitions ahead of the clock; the names of those made. */
+  private Future<List<String>> createdAhead(SqlConnection connection, PartitionedTable table, RowSet<Row> rows,
+                                            Instant now) {
     Instant currentBound = floor(now);
     Instant covered = null;
     for (Row row : rows) {
       covered = row.getOffsetDateTime("upper").toInstant();
     }
+    List<String> created = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     Instant ahead = now.plus(plan.partitionWidth().multipliedBy(2));
     for (Instant lower = covered == null ? currentBound : covered; lower.isBefore(ahead); ) {
       Instant from = lower;
       Instant to = from.isBefore(currentBound) ? currentBound : floor(from).plus(plan.partitionWidth());
-      chain = chain.compose(v -> connection.query(table.create(from, to)).execute()).map(v -> {
-        report.created(table.partitionName(from));
-        metrics.retentionPartitionCreated(table.name());
-        return null;
-      });
+      chain = chain.compose(v -> connection.query(table.create(from, to)).execute())
+          .onSuccess(v -> created.add(table.partitionName(from))).mapEmpty();
       lower = to;
     }
-    return chain;
+    return chain.map(created);
   }
 
-  private Future<Void> dropExpired(SqlConnection connection, PartitionedTable table, RowSet<Row> rows, Instant now,
-                                   RetentionReport report) {
+  /** Drops the partitions past retention; the names of those dropped. */
+  private Future<List<String>> droppedPastRetention(SqlConnection connection, PartitionedTable table,
+                                                    RowSet<Row> rows, Instant now) {
+    List<String> dropped = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     Instant cutoff = now.minus(table.kept());
     for (Row row : rows) {
       String partition = row.getString("name");
       if (!row.getOffsetDateTime("upper").toInstant().isAfter(cutoff)) {
-        chain = chain.compose(v -> connection.query(table.drop(partition)).execute()).map(v -> {
-          report.dropped(partition);
-          metrics.retentionPartitionDropped(table.name());
-          return null;
-        });
+        chain = chain.compose(v -> connection.query(table.drop(partition)).execute())
+            .onSuccess(v -> dropped.add(partition)).mapEmpty();
       }
     }
-    return chain;
+    return chain.map(dropped);
   }
 
   /** Batch after batch, each a transaction, until one comes back short; true when any row was deleted. */
