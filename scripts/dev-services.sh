@@ -7,8 +7,17 @@
 #   scripts/dev-services.sh start|stop cluster|sentinel|all
 #       a Redis Cluster or a Sentinel set for manual use, on ports of their own
 #       (scripts/redis-topologies.sh says which)
+#   scripts/dev-services.sh start pg-replica|pg-replica-async
+#       a Postgres primary with a synchronous (or asynchronous) streaming standby, ports 7301 and 7302
+#   scripts/dev-services.sh stop pg-replica
+#       (scripts/pg-topologies.sh crashes a server, promotes the standby, shows the status)
 set -uo pipefail
 
+case "${1:-} ${2:-}" in
+  "start pg-replica") exec "$(dirname "$0")/pg-topologies.sh" start sync ;;
+  "start pg-replica-async") exec "$(dirname "$0")/pg-topologies.sh" start async ;;
+  "stop pg-replica" | "stop pg-replica-async") exec "$(dirname "$0")/pg-topologies.sh" teardown ;;
+esac
 if [ $# -gt 0 ]; then
   exec "$(dirname "$0")/redis-topologies.sh" "$@"
 fi

@@ -11,7 +11,9 @@ log() { echo "test-tools: $*"; }
 # ensure <command> <package>
 ensure() {
   local command=$1 package=$2
-  if command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ]; then
+  # Debian keeps Postgres's server tools (initdb, pg_ctl) off PATH, under /usr/lib/postgresql/<version>/bin.
+  if command -v "$command" >/dev/null 2>&1 || [ -x "/usr/sbin/$command" ] \
+      || ls /usr/lib/postgresql/*/bin/"$command" >/dev/null 2>&1; then
     log "$package present"
     return
   fi
@@ -31,6 +33,8 @@ ensure() {
   fi
 }
 
+# postgresql: the server tools scripts/pg-topologies.sh forms PostgresFailoverIT's primary and standby with.
+ensure initdb postgresql
 ensure haproxy haproxy
 ensure pgbouncer pgbouncer
 ensure promtool prometheus

@@ -176,7 +176,7 @@ public final class Ingress {
     Redis redis = Redis.createClient(vertx, redisOptions);
     Pool reads = database.readPool(vertx);
     Readiness readiness = new Readiness(List.of(
-        check("postgres", () -> reads.query("SELECT 1").execute().mapEmpty()),
+        check("postgres", () -> database.checkWritable(vertx, reads)),
         check("redis", () -> redis.send(Request.cmd(Command.PING)).mapEmpty()),
         check("spool", () -> spool.healthy() && spool.stats().bytes() < config.spool().maxBytes()
             ? Future.succeededFuture()
@@ -203,7 +203,7 @@ public final class Ingress {
       return Database.of(postgres.listenUri(), postgres, env);
     } catch (ConfigException e) {
       // Database.of names postgres.uri, the key it reads otherwise; the password was checked with it already.
-      throw new ConfigException("postgres.listenUri", "is not a valid connection URI");
+      throw new ConfigException("postgres.listenUri", e.getMessage().replaceFirst("^config: postgres\\.uri: ", ""));
     }
   }
 

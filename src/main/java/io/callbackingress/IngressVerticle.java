@@ -2,12 +2,14 @@ package io.callbackingress;
 
 import io.callbackingress.http.Pipeline;
 import io.callbackingress.http.RouterAssembly;
+import io.callbackingress.http.RequestHeadCheck;
 import io.callbackingress.http.UnreadableRequests;
 import io.callbackingress.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
+import io.vertx.ext.web.Router;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -43,14 +45,21 @@ public final class IngressVerticle extends VerticleBase {
         .setCompressionSupported(false)
         .setUseProxyProtocol(!management && config.http().proxyProtocol());
     var router = RouterAssembly.build(vertx, ingress.pipeline(), routes);
-    server = vertx.createHttpServer(options).requestHandler(router).invalidRequestHandler(new UnreadableRequests());
+    server = listener(options, router);
     TlsListener tls = management ? null : ingress.tls();
     if (tls == null) {
       return server.listen();
     }
     // The same router on both listeners: one request path, whichever port the caller chose.
-    tlsServer = vertx.createHttpServer(tls.secure(options)).requestHandler(router).invalidRequestHandler(new UnreadableRequests());
+    tlsServer = listener(tls.secure(options), router);
     return Future.all(server.listen(), tlsServer.listen().onSuccess(tls::register));
+  }
+
+  private HttpServer listener(HttpServerOptions options, Router router) {
+    return vertx.createHttpServer(options)
+        .connectionHandler(RequestHeadCheck::install)
+        .requestHandler(router)
+        .invalidRequestHandler(new UnreadableRequests());
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.callbackingress;
 
+import io.callbackingress.support.EdgeBiasedRandom;
 import io.callbackingress.support.Hmac;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
@@ -8,11 +9,12 @@ import io.callbackingress.support.OpenApiContract;
 import io.callbackingress.support.OpenApiContract.Operation;
 import io.callbackingress.support.SchemaValues;
 import io.callbackingress.support.TestServices;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.BufferedWriter;
 import java.io.IOException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -26,37 +28,43 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.lifecycle.AfterContainer;
-import net.jqwik.api.lifecycle.BeforeContainer;
-import net.jqwik.api.statistics.Statistics;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.opentest4j.AssertionFailedError;
 
 /**
  * A schema-driven fuzz of every operation of {@code openapi.json} against the packaged jar on a
  * fresh database: requests generated from the document — well-formed ones, and ones the document
  * says are wrong (a body its schema refuses, malformed JSON, another media type, a wrong token, a
- * forged signature, a required header left out, a bad query or Idempotency-Key) — and each answer checked: never a 5xx, a status
- * the operation documents with headers and body as documented, a refusal (4xx) for what is wrong,
- * and no bad-request refusal (400, 401, 415, 422) for what is well-formed.
+ * forged signature, a required header left out, a bad query or Idempotency-Key) — and each answer
+ * checked: never a 5xx, a status the operation documents with headers and body as documented, a
+ * refusal (4xx) for what is wrong, and no bad-request refusal (400, 401, 415, 422) for what is
+ * well-formed. A few Idempotency-Keys are shared by many requests, and some requests are sent
+ * together, so replays, reuse with another body and races all happen.
  *
- * <p>Bounded by tries: {@code jqwik.tries.default} in {@code junit-platform.properties} keeps the
- * run in {@code mvn verify} short; {@code scripts/fuzz.sh TRIES} runs it longer. A failure prints
- * the request (shrunk), the answer and the seed; jqwik's database ({@code target/jqwik-database})
- * makes the next run try the failing case first. The statistics printed at the end show every
- * operation was reached and which statuses came back.
+ * <p>Bounded by tries: {@code -Dfuzz.tries} (default {@value #DEFAULT_TRIES}) keeps the run in
+ * {@code mvn verify} short; {@code scripts/fuzz.sh TRIES} runs it longer. Reproducible: every
+ * request is drawn from one seed ({@link EdgeBiasedRandom}), random unless {@code -Dfuzz.seed=N}
+ * is given, printed at the start and in every failure, which also prints the request and the
+ * answer; {@value #REQUESTS_LOG} lists every request of the last run with its status. The
+ * statistics printed at the end show which operations were reached and which statuses came back,
+ * and the run fails if an operation of the document was never reached.
  */
 class ContractFuzzIT {
+
+  /** About 30 s of requests in {@code mvn verify}, enough to reach every operation with a wide margin. */
+  private static final int DEFAULT_TRIES = 400;
+  private static final int TRIES = Integer.getInteger("fuzz.tries", DEFAULT_TRIES);
+  private static final long SEED = Long.getLong("fuzz.seed", new SplittableRandom().nextLong());
+  private static final String REQUESTS_LOG = "target/contract-fuzz-requests.log";
+  /** One round in this many sends two to four requests at once, so requests sharing a key race. */
+  private static final int BURST_ONE_IN = 10;
 
   private static final OpenApiContract CONTRACT = OpenApiContract.shipped();
   private static final SchemaValues VALUES = new SchemaValues(CONTRACT);
@@ -79,6 +87,11 @@ class ContractFuzzIT {
       "Stripe-Signature", "webhook-timestamp", "webhook-signature");
   /** A few keys shared by many requests, so replays, reuse with another body and races all happen. */
   private static final List<String> IDEMPOTENCY_KEYS = List.of("fuzz-key-1", "fuzz-key-2", "fuzz-key-3");
+  /** Query values of which at least one breaks each query parameter's schema. */
+  private static final List<String> BAD_QUERY_VALUES = List.of("abc", "-1", "0", "1001", "99999999999999999999", "");
+  private static final List<String> MALFORMED_JSON = List.of("{\"a\":", "", "nul", "{\"a\":1}}");
+  /** Over 255 bytes, a NUL, non-ASCII: each documented as a 404 or an unknown id. */
+  private static final List<String> ODD_PATH_IDS = List.of("x".repeat(300), "a%00b", "%C3%A9t%C3%A9");
 
   private static Path workDir;
   private static Process ingress;
@@ -100,7 +113,7 @@ class ContractFuzzIT {
   record Call(Operation operation, Expect expect, String path, Map<String, String> headers, String body) {
     @Override
     public String toString() {
-      return operation.method() + " " + path + " " + headers + (body == null ? "" : " " + abbreviated(body))
+      return operation.method() + " " + path + " " + new TreeMap<>(headers) + (body == null ? "" : " " + abbreviated(body))
           + " (expected " + expect + ")";
     }
   }
@@ -126,7 +139,7 @@ class ContractFuzzIT {
     }
   }
 
-  @BeforeContainer
+  @BeforeAll
   static void start() throws Exception {
     workDir = Files.createTempDirectory("contract-fuzz");
     int port = IngressServer.freePort();
@@ -156,7 +169,7 @@ class ContractFuzzIT {
     seed();
   }
 
-  @AfterContainer
+  @AfterAll
   static void stop() throws Exception {
     ingress.destroy();
     if (!ingress.waitFor(30, TimeUnit.SECONDS)) {
@@ -164,23 +177,66 @@ class ContractFuzzIT {
     }
   }
 
-  /**
-   * Edge cases off: jqwik would draw them from the first operations' arbitraries and crowd out the
-   * rest; the generators' own small-first bias still reaches empty strings and bounds.
-   */
-  @Property(edgeCases = EdgeCasesMode.NONE)
-  void everyAnswerIsDocumentedAndNoneIsA5xx(@ForAll("calls") Call call) {
-    Response response;
-    try {
-      response = http.send(call.operation().method(), call.path(), call.headers(),
-          call.body() == null ? null : Buffer.buffer(call.body()));
-    } catch (AssertionFailedError nonConforming) {
-      throw new AssertionFailedError(nonConforming.getMessage() + "\n  for " + call);
+  @Test
+  // The run lasts as long as fuzz.tries asks (hours under scripts/fuzz.sh); a stuck request fails it on Http's own deadline.
+  @Timeout(value = 24, unit = TimeUnit.HOURS)
+  void everyAnswerIsDocumentedAndNoneIsA5xx() throws IOException {
+    System.out.println("ContractFuzzIT: " + TRIES + " requests from seed " + SEED + " (-Dfuzz.seed=" + SEED
+        + " replays them); the requests are listed in " + REQUESTS_LOG);
+    EdgeBiasedRandom random = new EdgeBiasedRandom(SEED);
+    Statistics statistics = new Statistics();
+    try (BufferedWriter log = Files.newBufferedWriter(Path.of(REQUESTS_LOG))) {
+      for (int sent = 0; sent < TRIES; ) {
+        int together = Math.min(TRIES - sent, random.oneIn(BURST_ONE_IN) ? 2 + random.below(3) : 1);
+        try {
+          sendTogether(together, random, sent, log, statistics);
+        } catch (AssertionError | RuntimeException failure) {
+          throw new AssertionFailedError(failure.getMessage() + "\n  in request " + (sent + 1)
+              + (together > 1 ? " to " + (sent + together) + ", sent together," : "") + " of " + TRIES + " from seed " + SEED
+              + ": -Dfuzz.seed=" + SEED + " replays the run (every request is in " + REQUESTS_LOG + ")", failure);
+        }
+        sent += together;
+      }
+    } finally {
+      statistics.print();
     }
-    Statistics.label("operation").collect(call.operation().id());
-    Statistics.label("operation").coverage(coverage -> CONTRACT.operations()
-        .forEach(operation -> coverage.check(operation.id()).count(count -> count > 0)));
-    Statistics.label("answer").collect(call.expect(), response.status());
+    List<String> unreached = CONTRACT.operations().stream().map(Operation::id).filter(statistics::unreached).toList();
+    if (!unreached.isEmpty()) {
+      throw new AssertionFailedError("operations never reached in " + TRIES + " requests from seed " + SEED + ": " + unreached);
+    }
+  }
+
+  /** Draws {@code count} requests, sends them at once, and checks each answer. */
+  private static void sendTogether(int count, EdgeBiasedRandom random, int sent, BufferedWriter log, Statistics statistics)
+      throws IOException {
+    List<Call> calls = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      calls.add(call(random.split()));
+    }
+    List<Future<Response>> answers = calls.stream()
+        .map(call -> http.request(call.operation().method(), call.path(), call.headers(),
+            call.body() == null ? null : Buffer.buffer(call.body())))
+        .toList();
+    for (int i = 0; i < count; i++) {
+      Call call = calls.get(i);
+      log.write(sent + i + 1 + " " + call);
+      Response response = answer(answers.get(i), call);
+      log.write(" -> " + response.status() + "\n");
+      statistics.count(call, response.status());
+      check(call, response);
+    }
+  }
+
+  /** The answer, or the request with the contract's violations when the answer does not conform. */
+  private static Response answer(Future<Response> answer, Call call) {
+    try {
+      return answer.await();
+    } catch (AssertionFailedError nonConforming) {
+      throw new AssertionFailedError(nonConforming.getMessage() + "\n  request: " + call, nonConforming);
+    }
+  }
+
+  private static void check(Call call, Response response) {
     int status = response.status();
     if (status >= 500) {
       fail("a " + status, call, response);
@@ -193,37 +249,29 @@ class ContractFuzzIT {
     }
   }
 
-  @Provide
-  Arbitrary<Call> calls() {
-    return Arbitraries.oneOf(CONTRACT.operations().stream().map(ContractFuzzIT::calls).toList());
-  }
-
-  private static Arbitrary<Call> calls(Operation operation) {
-    JsonObject described = CONTRACT.resolved(operation.pointer());
-    List<Arbitrary<Consumer<Draft>>> parts = new ArrayList<>();
+  /** One request to an operation of the document, its parts drawn from {@code random}. */
+  private static Call call(EdgeBiasedRandom random) {
+    Operation operation = random.any(CONTRACT.operations());
+    Draft draft = new Draft(operation);
     for (String pointer : parameters(operation)) {
       JsonObject parameter = CONTRACT.resolved(pointer);
-      parts.add(parameter(parameter.getString("in"), parameter.getString("name"), parameter.getBoolean("required", false),
-          pointer + "/schema"));
+      parameter(draft, random, parameter.getString("in"), parameter.getString("name"), parameter.getBoolean("required", false),
+          pointer + "/schema");
     }
+    JsonObject described = CONTRACT.resolved(operation.pointer());
     if (described.containsKey("requestBody")) {
-      parts.add(body(operation.pointer() + "/requestBody/content", described.getJsonObject("requestBody").getJsonObject("content")));
+      body(draft, random, operation.pointer() + "/requestBody/content", described.getJsonObject("requestBody").getJsonObject("content"));
     }
     if (described.getJsonArray("tags", new JsonArray()).stream().anyMatch(TOKEN_FAMILIES::contains)) {
-      parts.add(Arbitraries.frequencyOf(
-          Tuple.of(9, Arbitraries.just(draft -> draft.headers.put("X-Internal-Auth", INTERNAL_TOKEN))),
-          Tuple.of(1, Arbitraries.just(draft -> {
-            draft.headers.put("X-Internal-Auth", "not-the-" + INTERNAL_TOKEN);
-            draft.expect(Expect.REFUSED);
-          }))));
+      if (random.oneIn(10)) {
+        draft.headers.put("X-Internal-Auth", "not-the-" + INTERNAL_TOKEN);
+        draft.expect(Expect.REFUSED);
+      } else {
+        draft.headers.put("X-Internal-Auth", INTERNAL_TOKEN);
+      }
     }
-    parts.add(Arbitraries.frequencyOf(Tuple.of(9, Arbitraries.just(draft -> { })),
-        Tuple.of(1, Arbitraries.just(draft -> draft.forged = true))));
-    return Combinators.combine(parts).as(setters -> {
-      Draft draft = new Draft(operation);
-      setters.forEach(set -> set.accept(draft));
-      return finish(draft);
-    });
+    draft.forged = random.oneIn(10);
+    return finish(draft);
   }
 
   /** Pointers to the operation's parameters: its path item's, then its own. */
@@ -239,73 +287,71 @@ class ContractFuzzIT {
     return pointers;
   }
 
-  private static Arbitrary<Consumer<Draft>> parameter(String in, String name, boolean required, String schema) {
-    return switch (in) {
-      case "path" -> Arbitraries.frequencyOf(
-              Tuple.of(3, Arbitraries.of(KNOWN_IDS.getOrDefault(name, List.of("unknown")))),
-              Tuple.of(3, VALUES.valid(schema).map(value -> encode(String.valueOf(value)))),
-              // Over 255 bytes, a NUL, non-ASCII: each documented as a 404 or an unknown id.
-              Tuple.of(1, Arbitraries.of("x".repeat(300), "a%00b", "%C3%A9t%C3%A9")))
-          .map(value -> draft -> draft.pathIds.put(name, value));
-      case "query" -> Arbitraries.frequencyOf(
-          Tuple.of(2, Arbitraries.just(draft -> { })),
-          Tuple.of(2, VALUES.validText(schema).map(value -> draft -> draft.query.add(name + "=" + encode(value)))),
-          Tuple.of(1, Arbitraries.of("abc", "-1", "0", "1001", "99999999999999999999", "")
-              .filter(value -> !CONTRACT.textErrors(schema, value).isEmpty())
-              .map(value -> draft -> {
-                draft.query.add(name + "=" + encode(value));
-                draft.expect(Expect.REFUSED);
-              })));
-      case "header" -> header(name, required, schema);
+  private static void parameter(Draft draft, EdgeBiasedRandom random, String in, String name, boolean required, String schema) {
+    switch (in) {
+      case "path" -> draft.pathIds.put(name, switch (random.weighted(3, 3, 1)) {
+        case 0 -> random.any(KNOWN_IDS.getOrDefault(name, List.of("unknown")));
+        case 1 -> encode(String.valueOf(VALUES.valid(schema, random)));
+        default -> random.any(ODD_PATH_IDS);
+      });
+      case "query" -> {
+        switch (random.weighted(2, 2, 1)) {
+          case 0 -> { }
+          case 1 -> draft.query.add(name + "=" + encode(VALUES.validText(schema, random)));
+          default -> {
+            List<String> bad = BAD_QUERY_VALUES.stream().filter(value -> !CONTRACT.textErrors(schema, value).isEmpty()).toList();
+            if (bad.isEmpty()) {
+              throw new IllegalStateException("none of " + BAD_QUERY_VALUES + " is a bad value of the query parameter " + name);
+            }
+            draft.query.add(name + "=" + encode(random.any(bad)));
+            draft.expect(Expect.REFUSED);
+          }
+        }
+      }
+      case "header" -> header(draft, random, name, required, schema);
       default -> throw new IllegalStateException("a parameter in " + in);
-    };
+    }
   }
 
-  private static Arbitrary<Consumer<Draft>> header(String name, boolean required, String schema) {
+  private static void header(Draft draft, EdgeBiasedRandom random, String name, boolean required, String schema) {
     if (CLIENT_OWNED.contains(name.toLowerCase())) {
       // Cannot be sent: without a required one, the request is wrong by the document.
-      return Arbitraries.just(draft -> draft.expect(required ? Expect.REFUSED : Expect.WELL_FORMED));
+      draft.expect(required ? Expect.REFUSED : Expect.WELL_FORMED);
+    } else if (name.equals("Idempotency-Key")) {
+      switch (random.weighted(6, 2, 1)) {
+        case 0 -> { }
+        case 1 -> {
+          draft.headers.put(name, random.any(IDEMPOTENCY_KEYS));
+          draft.expect(Expect.EITHER);
+        }
+        default -> {
+          draft.headers.put(name, "k".repeat(256));
+          draft.expect(Expect.REFUSED);
+        }
+      }
+    } else if (required ? SIGNATURE_HEADERS.contains(name) || !random.oneIn(10) : random.oneIn(2)) {
+      draft.headers.put(name, VALUES.validText(schema, random));
+    } else if (required) {
+      draft.expect(Expect.REFUSED);
     }
-    Arbitrary<Consumer<Draft>> valid = VALUES.validText(schema).map(value -> draft -> draft.headers.put(name, value));
-    if (name.equals("Idempotency-Key")) {
-      return Arbitraries.frequencyOf(
-          Tuple.of(6, Arbitraries.just(draft -> { })),
-          Tuple.of(2, Arbitraries.of(IDEMPOTENCY_KEYS).map(key -> draft -> {
-            draft.headers.put(name, key);
-            draft.expect(Expect.EITHER);
-          })),
-          Tuple.of(1, Arbitraries.just(draft -> {
-            draft.headers.put(name, "k".repeat(256));
-            draft.expect(Expect.REFUSED);
-          })));
-    }
-    if (!required) {
-      return Arbitraries.oneOf(valid, Arbitraries.just(draft -> { }));
-    }
-    return SIGNATURE_HEADERS.contains(name) ? valid : Arbitraries.frequencyOf(
-        Tuple.of(9, valid),
-        Tuple.of(1, Arbitraries.just(draft -> draft.expect(Expect.REFUSED))));
   }
 
   /** The body in one of the documented media types: valid, refused by its schema, malformed, or in another media type. */
-  private static Arbitrary<Consumer<Draft>> body(String contentPointer, JsonObject content) {
-    List<Arbitrary<Consumer<Draft>>> bodies = new ArrayList<>();
-    for (String mediaType : content.fieldNames()) {
-      String schema = contentPointer + "/" + OpenApiContract.escape(mediaType) + "/schema";
-      if (mediaType.equals("application/x-www-form-urlencoded")) {
-        // The form's one field holds a JSON object (the schema can only say "a string"): sent as such.
-        bodies.add(VALUES.valid(contentPointer + "/application~1json/schema")
-            .map(json -> draft -> withBody(draft, mediaType, "payload=" + encode(Json.encode(json)), Expect.WELL_FORMED)));
-        continue;
-      }
-      bodies.add(Arbitraries.frequencyOf(
-          Tuple.of(6, VALUES.valid(schema).map(json -> draft -> withBody(draft, mediaType, Json.encode(json), Expect.WELL_FORMED))),
-          Tuple.of(3, VALUES.invalid(schema).map(json -> draft -> withBody(draft, mediaType, Json.encode(json), Expect.REFUSED))),
-          Tuple.of(1, Arbitraries.of("{\"a\":", "", "nul", "{\"a\":1}}").map(text -> draft ->
-              withBody(draft, mediaType, text, Expect.REFUSED))),
-          Tuple.of(1, VALUES.valid(schema).map(json -> draft -> withBody(draft, "text/plain", Json.encode(json), Expect.REFUSED)))));
+  private static void body(Draft draft, EdgeBiasedRandom random, String contentPointer, JsonObject content) {
+    String mediaType = random.any(List.copyOf(content.fieldNames()));
+    String schema = contentPointer + "/" + OpenApiContract.escape(mediaType) + "/schema";
+    if (mediaType.equals("application/x-www-form-urlencoded")) {
+      // The form's one field holds a JSON object (the schema can only say "a string"): sent as such.
+      Object json = VALUES.valid(contentPointer + "/application~1json/schema", random);
+      withBody(draft, mediaType, "payload=" + encode(Json.encode(json)), Expect.WELL_FORMED);
+      return;
     }
-    return Arbitraries.oneOf(bodies);
+    switch (random.weighted(6, 3, 1, 1)) {
+      case 0 -> withBody(draft, mediaType, Json.encode(VALUES.valid(schema, random)), Expect.WELL_FORMED);
+      case 1 -> withBody(draft, mediaType, Json.encode(VALUES.invalid(schema, random)), Expect.REFUSED);
+      case 2 -> withBody(draft, mediaType, random.any(MALFORMED_JSON), Expect.REFUSED);
+      default -> withBody(draft, "text/plain", Json.encode(VALUES.valid(schema, random)), Expect.REFUSED);
+    }
   }
 
   private static void withBody(Draft draft, String mediaType, String body, Expect expect) {
@@ -358,6 +404,35 @@ class ContractFuzzIT {
       }
     }
     return true;
+  }
+
+  /** How often each operation was reached and each (expected, status) pair came back. */
+  private static final class Statistics {
+    private final Map<String, Integer> operations = new LinkedHashMap<>();
+    private final Map<String, Integer> answers = new LinkedHashMap<>();
+    private int requests;
+
+    void count(Call call, int status) {
+      operations.merge(call.operation().id(), 1, Integer::sum);
+      answers.merge(call.expect() + " " + status, 1, Integer::sum);
+      requests++;
+    }
+
+    boolean unreached(String operation) {
+      return !operations.containsKey(operation);
+    }
+
+    void print() {
+      System.out.println("ContractFuzzIT: " + requests + " requests from seed " + SEED + "\n"
+          + table("operation", operations) + table("answer (expected, status)", answers));
+    }
+
+    private String table(String title, Map<String, Integer> counts) {
+      return "  " + title + "\n" + counts.entrySet().stream()
+          .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+          .map(count -> String.format("    %-32s %6d  %5.1f %%%n", count.getKey(), count.getValue(), 100.0 * count.getValue() / requests))
+          .collect(Collectors.joining());
+    }
   }
 
   /** What the fuzz reads and updates: one object of each kind, created through the API itself. */

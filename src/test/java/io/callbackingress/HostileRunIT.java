@@ -34,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HostileRunIT {
 
   private static final String GITHUB_SECRET = "hostile-run-github-secret";
+  private static final String INTERNAL_TOKEN = "hostile-run-token-" + "x".repeat(32);
 
   @TempDir
   Path workDir;
@@ -68,6 +69,15 @@ class HostileRunIT {
       expect(raw(postBytes("/spi/test_runs", new byte[] {'{', '"', (byte) 0xC3, (byte) 0x28, '"', ':', '1', '}'})),
           s -> s == 400, "invalid UTF-8");
       expect(raw(post("/spi/test_runs", "{\"test_run\":" + "x".repeat(2 << 20) + "}")), s -> s == 413, "2 MiB body");
+      expect(raw("GET /health/live HTTP/1.2\r\nHost: x\r\n\r\n"), s -> s == 505, "HTTP/1.2");
+      expect(raw("GET /health/live HTTP/2.0\r\nHost: x\r\n\r\n"), s -> s == 505, "HTTP/2.0 on HTTP/1");
+      expect(raw("GET /health/live http/1.1\r\nHost: x\r\n\r\n"), s -> s == 505, "lowercase version");
+      expect(raw("OPTIONS * HTTP/1.1\r\nHost: x\r\n\r\n"), s -> s == 404, "OPTIONS *");
+      expect(raw("CONNECT x:443 HTTP/1.1\r\nHost: x:443\r\n\r\n"), s -> s == 404, "CONNECT");
+      expect(raw("GET /health/live HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"), s -> s == 400, "two Host headers");
+      expect(raw("GET\u0000 /health/live HTTP/1.1\r\nHost: x\r\n\r\n"), s -> s == 400, "NUL after the method");
+      expect(raw("GET /internal/ingress/spool HTTP/1.1\r\nHost: x\r\nX-Internal-Auth: " + INTERNAL_TOKEN
+          + "\u0000\r\n\r\n"), s -> s == 400, "a token followed by NUL");
       String smuggled = smuggle();
       expect(smuggled, s -> s == 201, "chunked with a length");
       assertFalse(smuggled.contains("{\"status\":\"UP\"}"), "nothing ran behind the chunks");
@@ -79,6 +89,8 @@ class HostileRunIT {
       assertEquals(List.of(), unexpected, "every answer was a documented one");
       String logs = Files.readString(workDir.resolve("stdout.log")) + Files.readString(workDir.resolve("stderr.log"));
       assertFalse(logs.contains("OutOfMemoryError"), "no OutOfMemoryError");
+      assertFalse(logs.contains("Unhandled exception"), "every hostile request had a documented answer");
+      assertFalse(logs.contains(INTERNAL_TOKEN), "a refused header value is never logged");
       assertTrue(afterKb < baselineKb + 64 * 1024, "resident memory " + afterKb + " KiB after, " + baselineKb + " KiB before");
     } finally {
       ingress.destroyForcibly();
@@ -219,7 +231,7 @@ class HostileRunIT {
         .redirectOutput(workDir.resolve("stdout.log").toFile())
         .redirectError(workDir.resolve("stderr.log").toFile());
     Map<String, String> env = builder.environment();
-    env.put("INGRESS_INTERNAL_AUTH_TOKENS", "hostile-run-token-" + "x".repeat(32));
+    env.put("INGRESS_INTERNAL_AUTH_TOKENS", INTERNAL_TOKEN);
     env.put("INGRESS_GITHUB_WEBHOOK_SECRETS", GITHUB_SECRET);
     return builder.start();
   }

@@ -74,8 +74,8 @@ public final class Pipeline {
 
   public void handle(RoutingContext routing, Route route) {
     if (route.endpoint().body() != Endpoint.BodyKind.NONE) {
-      // Auth, the rate limit and the write budget answer before the body is read (or the connection
-      // upgraded); hold it until then.
+      // Auth and the rate limit answer before the body is read (or the connection upgraded); hold it
+      // until then.
       routing.request().pause();
     }
     Exchange exchange = begin(routing, route.family(), route.endpoint().path());
@@ -95,8 +95,8 @@ public final class Pipeline {
         : Future.succeededFuture();
     admitted
         .compose(decision -> admit(exchange, decision))
-        .compose(v -> reserveWrite(exchange, route.endpoint()))
         .compose(v -> readBody(exchange, route.endpoint()))
+        .compose(v -> reserveWrite(exchange, route.endpoint()))
         .compose(v -> validate(call, route.endpoint()))
         .compose(input -> {
           if (route.endpoint().body() == Endpoint.BodyKind.UPGRADE) {
@@ -152,8 +152,10 @@ public final class Pipeline {
   }
 
   /**
-   * SPEC 7: past {@code limits.maxInFlightWrites} a write is refused before its body is read, so
-   * an overload costs neither memory nor a database round trip.
+   * SPEC 7: past {@code limits.maxInFlightWrites} a write is refused before it reaches the
+   * database. The slot is taken once the body has arrived: a body still arriving is bounded by the
+   * memory budget ({@link BodyReader}) and its deadline, and holding a slot meanwhile would let a
+   * few callers who trickle their bodies refuse every other caller's write.
    */
   private Future<Void> reserveWrite(Exchange exchange, Endpoint endpoint) {
     if (endpoint.body() == Endpoint.BodyKind.NONE || endpoint.body() == Endpoint.BodyKind.UPGRADE) {
@@ -246,7 +248,7 @@ public final class Pipeline {
       body = new JsonObject().put("error", "Client closed request");
       log.info("request {} on {} {}: the client closed the connection first", call.requestId(), call.request().method(),
           call.route());
-    } else if (Outages.isUnreachable(result.cause())) {
+    } else if (Outages.isUnavailable(result.cause())) {
       ApiException unavailable = ApiException.unavailable("Service unavailable", UNAVAILABLE_RETRY_SECONDS);
       status = unavailable.status();
       body = unavailable.body();

@@ -1,9 +1,6 @@
 package io.callbackingress.http;
 
 import io.callbackingress.spi.TimeOrderedIds;
-import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -13,8 +10,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Requests Netty could not decode — a request line or headers too long, a malformed start line —
- * answered like every other error (SPEC 2): 414, 431 or 400 with a JSON body, then the
- * connection is closed, as its framing can no longer be trusted.
+ * or that {@link RequestHeadCheck} refused, answered like every other error (SPEC 2): 414, 431,
+ * 505, 404 or 400 with a JSON body, then the connection is closed, as its framing can no longer be
+ * trusted. The log line says what kind of request it was, never what it held
+ * ({@link DecoderFailures}).
  */
 public final class UnreadableRequests implements Handler<HttpServerRequest> {
 
@@ -22,28 +21,16 @@ public final class UnreadableRequests implements Handler<HttpServerRequest> {
 
   @Override
   public void handle(HttpServerRequest request) {
-    Throwable cause = request.decoderResult().cause();
-    int status;
-    String error;
-    if (cause instanceof TooLongHttpLineException) {
-      status = 414;
-      error = "URI too long";
-    } else if (cause instanceof TooLongHttpHeaderException || cause instanceof TooLongFrameException) {
-      status = 431;
-      error = "Request header fields too large";
-    } else {
-      status = 400;
-      error = "Bad request";
-    }
+    RefusedRequestHead refusal = DecoderFailures.refusal(request.decoderResult().cause());
     String requestId = TimeOrderedIds.next().toString();
-    log.info("request {} from {} unreadable, answered {}: {}", requestId, request.remoteAddress(), status,
-        cause == null ? "no cause" : cause.getMessage());
+    log.info("request {} from {} unreadable, answered {}: {}", requestId, request.remoteAddress(), refusal.status(),
+        refusal.kind());
     request.response()
-        .setStatusCode(status)
+        .setStatusCode(refusal.status())
         .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
         .putHeader("X-Request-Id", requestId)
         .putHeader(HttpHeaders.CONNECTION, HttpHeaders.CLOSE)
-        .end(new JsonObject().put("error", error).toBuffer())
+        .end(new JsonObject().put("error", refusal.error()).toBuffer())
         .onComplete(v -> request.connection().close());
   }
 }

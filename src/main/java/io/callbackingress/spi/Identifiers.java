@@ -4,8 +4,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * SPEC 2.6: every identifier that is stored or looked up — a path id, a webhook delivery or event
- * id from a header or a payload — is at most 255 bytes of UTF-8 and holds no U+0000, which
- * Postgres text cannot store. Longer ones would reach btree indexes, whose rows are capped.
+ * id from a header or a payload — is at most 255 bytes of UTF-8 and holds nothing Postgres text
+ * cannot store ({@link Storable}). Longer ones would reach btree indexes, whose rows are capped; an
+ * unpaired surrogate would be stored as {@code ?}, so a key looked up by the id it was claimed
+ * with would not be found.
  */
 public final class Identifiers {
 
@@ -14,7 +16,7 @@ public final class Identifiers {
   private Identifiers() {}
 
   public static boolean fits(String id) {
-    if (id.indexOf(0) >= 0) {
+    if (Storable.problem(id) != null) {
       return false;
     }
     // chars × 3 is the worst UTF-8 expansion: short ids are never encoded.

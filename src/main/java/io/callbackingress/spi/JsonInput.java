@@ -164,13 +164,22 @@ public final class JsonInput {
     List<String> items = new ArrayList<>(array.size());
     for (int i = 0; i < array.size(); i++) {
       Object item = array.getValue(i);
-      if (item instanceof String s && !s.isEmpty() && s.length() <= maxLength) {
+      if (item instanceof String s && !s.isEmpty() && characters(s, 1, maxLength) <= maxLength) {
         items.add(storable(key + "." + i, s));
       } else {
         violations.add(at(key) + "." + i, "must be a string of 1 to " + maxLength + " characters");
       }
     }
     return items;
+  }
+
+  /**
+   * The length of {@code s} in characters as JSON Schema's {@code maxLength} counts them (code
+   * points, so an emoji is one), counted only where it can differ from the UTF-16 length that
+   * decides the bounds otherwise.
+   */
+  private static int characters(String s, int min, int max) {
+    return s.length() > max || min > 1 ? s.codePointCount(0, s.length()) : s.length();
   }
 
   /** Records a violation that spans fields, such as an exactly-one-of rule. */
@@ -202,7 +211,8 @@ public final class JsonInput {
     if (s == null) {
       return null;
     }
-    if (s.length() < min || s.length() > max) {
+    int characters = characters(s, min, max);
+    if (characters < min || characters > max) {
       violations.add(at(key), min == max ? "must be " + min + " characters" : "must be " + min + " to " + max + " characters");
       return null;
     }

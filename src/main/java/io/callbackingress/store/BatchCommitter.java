@@ -13,7 +13,13 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commits a batch of writes as one transaction (SPEC 7) — one WAL flush for all of them — in a
@@ -29,8 +35,14 @@ import java.util.List;
  * transaction that an earlier statement aborted with ROLLBACK, not an error, so the batch counts
  * as committed only when every one of its statements succeeded; after any failure it sends
  * ROLLBACK and waits for it, leaving the connection ready for the next transaction.
+ *
+ * <p>A live batch claims a {@link CommitMarker} with its keys, at no extra round trip; replayed
+ * writes that carry the marker of a batch whose outcome was unknown claim it first, one round trip
+ * more, and are skipped when that batch did commit.
  */
 public final class BatchCommitter {
+
+  private static final Logger log = LoggerFactory.getLogger(BatchCommitter.class);
 
   /** Called inside the transaction with each write's answer, before COMMIT. */
   @FunctionalInterface
@@ -55,8 +67,8 @@ public final class BatchCommitter {
    * reported only after the rollback has finished, so the connection is ready for the next
    * transaction (a retry of the same writes one by one, say).
    */
-  Future<List<Reply>> commit(SqlConnection sql, List<PendingWrite<?>> batch, AnswerHook hook) {
-    Run run = new Run(sql, batch, hook);
+  Future<List<Reply>> commit(SqlConnection sql, List<PendingWrite<?>> batch, IdempotencyKey marker, AnswerHook hook) {
+    Run run = new Run(sql, batch, marker, hook);
     Future<List<Reply>> committed;
     try {
       committed = run.execute(sql.query("BEGIN").execute().mapEmpty());
@@ -74,42 +86,96 @@ public final class BatchCommitter {
 
   /** One batch inside its transaction. */
   private final class Run {
+    /** The answer of a replayed write that a batch whose outcome was unknown had committed after all. */
+    static final Reply COMMITTED_BEFORE = new Reply(200, new JsonObject(), true);
+
     final SqlConnection sql;
     final List<PendingWrite<?>> batch;
+    /** This batch's own commit marker, or null when nobody will ask whether it committed. */
+    final IdempotencyKey marker;
     final AnswerHook hook;
     final List<Event> events = new ArrayList<>();
     final List<Runnable> afterCommit = new ArrayList<>();
     final List<WriteContext> contexts;
     final Reply[] replies;
+    /** The writes a batch whose outcome was unknown had committed after all. */
+    final boolean[] committedBefore;
     /** The batch positions of writes with an idempotency key, their keys, and answers known in advance. */
     final List<Integer> keyed = new ArrayList<>();
     final List<IdempotencyKey> keys = new ArrayList<>();
     final List<Reply> inAdvance = new ArrayList<>();
 
-    Run(SqlConnection sql, List<PendingWrite<?>> batch, AnswerHook hook) {
+    Run(SqlConnection sql, List<PendingWrite<?>> batch, IdempotencyKey marker, AnswerHook hook) {
       this.sql = sql;
       this.batch = batch;
+      this.marker = marker;
       this.hook = hook;
       this.contexts = batch.stream().map(this::context).toList();
       this.replies = new Reply[batch.size()];
+      this.committedBefore = new boolean[batch.size()];
     }
 
     /** Everything after BEGIN ({@code begun}, in flight), COMMIT included. */
     Future<List<Reply>> execute(Future<Void> begun) {
+      List<IdempotencyKey> carried = batch.stream().map(PendingWrite::marker).filter(Objects::nonNull).distinct().toList();
+      if (carried.isEmpty()) {
+        return claimAndWrite(begun);
+      }
+      Future<boolean[]> free = ledger.claim(sql, carried, Collections.nCopies(carried.size(), CommitMarker.ANSWER));
+      return Future.all(begun, free).compose(started -> {
+        skipCommitted(carried, free.result());
+        return claimAndWrite(Future.succeededFuture());
+      });
+    }
+
+    /** Marks the writes whose earlier batch did commit: its marker was taken. */
+    private void skipCommitted(List<IdempotencyKey> carried, boolean[] free) {
+      Set<IdempotencyKey> committed = new HashSet<>();
+      for (int m = 0; m < carried.size(); m++) {
+        if (!free[m]) {
+          committed.add(carried.get(m));
+        }
+      }
+      int skipped = 0;
+      for (int i = 0; i < batch.size(); i++) {
+        if (committed.contains(batch.get(i).marker())) {
+          committedBefore[i] = true;
+          replies[i] = COMMITTED_BEFORE;
+          skipped++;
+        }
+      }
+      if (skipped > 0) {
+        log.info("{} spooled writes had committed before their connection was lost; not applied again", skipped);
+      }
+    }
+
+    /** Claims this batch's marker and its writes' keys, runs the writes, settles the keys, commits. */
+    private Future<List<Reply>> claimAndWrite(Future<Void> begun) {
       for (int i = 0; i < batch.size(); i++) {
         PendingWrite<?> write = batch.get(i);
-        if (write.key() != null) {
+        if (write.key() != null && !committedBefore[i]) {
           keyed.add(i);
           keys.add(write.key());
           inAdvance.add(write.answerInAdvance());
         }
       }
-      Future<boolean[]> claimed = ledger.claim(sql, keys, inAdvance);
+      Future<boolean[]> claimed = marker == null ? ledger.claim(sql, keys, inAdvance) : claimWithMarker();
       return Future.all(begun, claimed)
           .compose(started -> runWrites(claimed.result()))
           .compose(v -> settleKeys(claimed.result()))
           .compose(v -> eventsAndCommit())
           .map(v -> Arrays.asList(replies));
+    }
+
+    /** The writes' keys claimed in the same statement as the marker, which goes first. */
+    private Future<boolean[]> claimWithMarker() {
+      List<IdempotencyKey> withMarker = new ArrayList<>(keys.size() + 1);
+      List<Reply> answers = new ArrayList<>(keys.size() + 1);
+      withMarker.add(marker);
+      answers.add(CommitMarker.ANSWER);
+      withMarker.addAll(keys);
+      answers.addAll(inAdvance);
+      return ledger.claim(sql, withMarker, answers).map(owned -> Arrays.copyOfRange(owned, 1, owned.length));
     }
 
     /**
@@ -156,7 +222,9 @@ public final class BatchCommitter {
      */
     private Future<Void> runWrites(boolean[] owned) {
       boolean[] runs = new boolean[batch.size()];
-      Arrays.fill(runs, true);
+      for (int i = 0; i < batch.size(); i++) {
+        runs[i] = !committedBefore[i];
+      }
       for (int k = 0; k < keyed.size(); k++) {
         runs[keyed.get(k)] = owned[k];
       }

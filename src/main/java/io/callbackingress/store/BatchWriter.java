@@ -1,7 +1,9 @@
 package io.callbackingress.store;
 
 import io.callbackingress.spi.ApiException;
+import io.callbackingress.store.BatchCommitter.AnswerHook;
 import io.callbackingress.spi.Call;
+import io.callbackingress.spi.IdempotencyKey;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.WriteOperation;
 import io.callbackingress.spi.Writer;
@@ -30,9 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>Writes report their outcomes (404, 409, stale, replay) as replies, not errors, so one item's
  * bad luck never aborts the others. If the server rejects a batch anyway (a deadlock, a constraint
  * no statement anticipated), its writes are retried one transaction each, so only the culprit
- * fails. If Postgres is unreachable — the circuit is open, the connection drops, a commit times
- * out — the batch goes to the spool instead, and so does every write after it until the spool has
- * drained ({@link SpoolReplayer}), which keeps writes in order.
+ * fails. If Postgres cannot take writes — the circuit is open, the connection drops, a commit times
+ * out, the server is read-only or in recovery ({@link Outages}) — the batch goes to the spool
+ * instead, with its {@link CommitMarker} in case it committed after all, and so does every write
+ * after it until the spool has drained ({@link SpoolReplayer}), which keeps writes in order. A
+ * write that fails alone for a passing reason (a deadlock, a pooler's session state) is spooled
+ * too: it is not the write's fault, and the caller was promised durability, not a 500.
  */
 public final class BatchWriter implements Writer {
 
@@ -132,7 +137,8 @@ public final class BatchWriter implements Writer {
   }
 
   private Future<Void> commitOrSpool(List<PendingWrite<?>> batch) {
-    return circuit.attempt(() -> connection.get().compose(conn -> committer.commit(conn, batch, BatchCommitter.AnswerHook.NONE)))
+    IdempotencyKey marker = CommitMarker.next();
+    return circuit.attempt(() -> connection.get().compose(conn -> committer.commit(conn, batch, marker, AnswerHook.NONE)))
         .map(replies -> {
           for (int i = 0; i < batch.size(); i++) {
             batch.get(i).promise().tryComplete(replies.get(i));
@@ -140,11 +146,21 @@ public final class BatchWriter implements Writer {
           return (Void) null;
         })
         .recover(failure -> {
-          if (Outages.isOutage(failure)) {
-            log.warn("Postgres unreachable ({}): {} writes go to the spool", failure.getMessage(), batch.size());
-            return spooler.spool(batch);
+          if (!Outages.isNotTheWrite(failure)) {
+            return batch.size() > 1 ? oneByOne(batch) : fail(batch.get(0), failure);
           }
-          return batch.size() > 1 ? oneByOne(batch) : fail(batch.get(0), failure);
+          // The server may be read-only now, or the session broken: the next batch connects afresh.
+          connection.close();
+          if (Outages.isOutage(failure)) {
+            log.warn("Postgres cannot take writes ({}): {} writes go to the spool", failure.getMessage(), batch.size());
+            return spooler.spool(batch, marker);
+          }
+          if (batch.size() > 1) {
+            return oneByOne(batch);
+          }
+          log.warn("write of request {} met a passing failure ({}): it goes to the spool", batch.get(0).requestId(),
+              failure.getMessage());
+          return spooler.spool(batch, marker);
         });
   }
 

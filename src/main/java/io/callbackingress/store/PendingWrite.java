@@ -6,13 +6,17 @@ import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 
-/** A write waiting for its batch: what to run, for whom, and the promise its caller waits on. */
+/**
+ * A write waiting for its batch: what to run, for whom, and the promise its caller waits on. A
+ * replayed write may carry the {@link CommitMarker} of a batch it was part of, whose outcome was
+ * unknown; null otherwise.
+ */
 record PendingWrite<T extends Record>(String requestId, IdempotencyKey key, WriteOperation<T> operation, T input,
-                                      Promise<Reply> promise) {
+                                      IdempotencyKey marker, Promise<Reply> promise) {
 
   static <T extends Record> PendingWrite<T> of(String requestId, IdempotencyKey key, WriteOperation<T> operation,
                                                T input) {
-    return new PendingWrite<>(requestId, key, operation, input, Promise.promise());
+    return new PendingWrite<>(requestId, key, operation, input, null, Promise.promise());
   }
 
   Reply answerInAdvance() {
@@ -28,13 +32,14 @@ record PendingWrite<T extends Record>(String requestId, IdempotencyKey key, Writ
     return operation.codec().encode(input);
   }
 
-  /** The write as it is spooled. */
-  SpooledWrite spooled(IdempotencyKey spooledKey) {
-    return new SpooledWrite(operation.name(), inputAsJson(), requestId, spooledKey);
+  /** The write as it is spooled, with the marker of the batch it may have committed in (or null). */
+  SpooledWrite spooled(IdempotencyKey spooledKey, IdempotencyKey batchMarker) {
+    return new SpooledWrite(operation.name(), inputAsJson(), requestId, spooledKey, batchMarker);
   }
 
   /** A spooled write, to replay. Throws when its input is not one of the operation's. */
   static <T extends Record> PendingWrite<T> replay(SpooledWrite spooled, WriteOperation<T> operation) {
-    return of(spooled.requestId(), spooled.key(), operation, operation.codec().decode(spooled.args()));
+    return new PendingWrite<>(spooled.requestId(), spooled.key(), operation, operation.codec().decode(spooled.args()),
+        spooled.marker(), Promise.promise());
   }
 }

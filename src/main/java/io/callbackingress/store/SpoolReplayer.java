@@ -99,6 +99,9 @@ public final class SpoolReplayer extends VerticleBase {
               vertx.setTimer(IDLE_MILLIS, id -> round());
             }
           } else {
+            if (failedAttempts == 0) {
+              log.warn("replaying the spool failed, retrying until Postgres takes the writes: {}", result.cause().getMessage());
+            }
             failedAttempts++;
             long delay = retryPolicy.delayMillis(failedAttempts, retrySettings);
             vertx.setTimer(Math.max(IDLE_MILLIS, delay < 0 ? retrySettings.maxMs() : delay), id -> round());
@@ -110,7 +113,9 @@ public final class SpoolReplayer extends VerticleBase {
    * Commits the records as one batch. A batch the server refuses is retried record by record, and
    * a record that still fails for a reason of its own — or cannot be decoded, or names an
    * operation no enabled family has — becomes a dead letter: kept and counted, never retried, so
-   * it cannot hold up the records behind it. An outage fails the round, to be retried whole.
+   * it cannot hold up the records behind it. A failure that is not the writes' own (an outage, a
+   * standby still in recovery, a deadlock) fails the round, to be retried whole: only a writable
+   * primary refusing a write for its content makes a dead letter.
    */
   private Future<Void> replay(List<SpoolRecord> records) {
     List<PendingWrite<?>> writes = new ArrayList<>(records.size());
@@ -138,8 +143,8 @@ public final class SpoolReplayer extends VerticleBase {
       replayed.add(record);
     }
     return setAside.compose(v -> commit(writes).recover(failure -> {
-      if (Outages.isOutage(failure)) {
-        return Future.failedFuture(failure);
+      if (Outages.isNotTheWrite(failure)) {
+        return retryLater(failure);
       }
       if (writes.size() == 1) {
         return deadLetter(replayed.get(0), failure);
@@ -150,7 +155,7 @@ public final class SpoolReplayer extends VerticleBase {
         PendingWrite<?> write = writes.get(i);
         SpoolRecord record = replayed.get(i);
         chain = chain.compose(done -> commit(List.of(write))
-            .recover(f -> Outages.isOutage(f) ? Future.failedFuture(f) : deadLetter(record, f)));
+            .recover(f -> Outages.isNotTheWrite(f) ? retryLater(f) : deadLetter(record, f)));
       }
       return chain;
     }));
@@ -160,8 +165,17 @@ public final class SpoolReplayer extends VerticleBase {
     if (writes.isEmpty()) {
       return Future.succeededFuture();
     }
-    return circuit.attempt(() -> connection.get().compose(sql -> committer.commit(sql, writes, SpoolReplayer::recordOutcome)))
+    return circuit.attempt(() -> connection.get().compose(sql -> committer.commit(sql, writes, null, SpoolReplayer::recordOutcome)))
         .mapEmpty();
+  }
+
+  /**
+   * Fails the round over a failure that is not the writes' own — an outage, a read-only server, a
+   * deadlock — so the same records are tried again later, on a new connection.
+   */
+  private Future<Void> retryLater(Throwable failure) {
+    connection.close();
+    return Future.failedFuture(failure);
   }
 
   private Future<Void> deadLetter(SpoolRecord record, Throwable failure) {

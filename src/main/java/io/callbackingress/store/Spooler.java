@@ -35,11 +35,19 @@ public final class Spooler {
 
   /** Appends each write, then answers it with its spooled reply; never fails as a whole. */
   Future<Void> spool(List<PendingWrite<?>> batch) {
+    return spool(batch, null);
+  }
+
+  /**
+   * The same for the writes of a batch whose commit was attempted: {@code marker} is its
+   * {@link CommitMarker}, for the replay to find out whether it committed after all.
+   */
+  Future<Void> spool(List<PendingWrite<?>> batch, IdempotencyKey marker) {
     List<Future<Void>> appends = new ArrayList<>(batch.size());
     for (PendingWrite<?> write : batch) {
       IdempotencyKey key = write.key() != null ? write.key()
           : new IdempotencyKey(IMPLICIT_SCOPE, UUID.randomUUID().toString(), "");
-      appends.add(spool.append(write.spooled(key).encode())
+      appends.add(spool.append(write.spooled(key, marker).encode())
           .onSuccess(v -> write.promise().tryComplete(write.whenSpooled()))
           .onFailure(failure -> write.promise().tryFail(refusal(write, failure))));
     }

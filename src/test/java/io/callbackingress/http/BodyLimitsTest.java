@@ -17,8 +17,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -133,16 +131,23 @@ class BodyLimitsTest {
   }
 
   private static long buffered() {
-    Matcher gauge = Pattern.compile("(?m)^ingress_body_buffered_bytes ([0-9.]+)").matcher(http.get("/metrics").body());
-    assertTrue(gauge.find(), "the gauge is exported");
-    return (long) Double.parseDouble(gauge.group(1));
+    return bufferedOn(http);
   }
 
   private static void awaitBuffered(long expected) throws InterruptedException {
-    for (int attempt = 0; attempt < 100 && buffered() != expected; attempt++) {
+    awaitBuffered(http, expected);
+  }
+
+  static long bufferedOn(Http http) {
+    return (long) http.metric("ingress_body_buffered_bytes");
+  }
+
+  /** The bytes held for bodies across the process become {@code expected} within five seconds. */
+  static void awaitBuffered(Http http, long expected) throws InterruptedException {
+    for (int attempt = 0; attempt < 100 && bufferedOn(http) != expected; attempt++) {
       Thread.sleep(50);
     }
-    assertEquals(expected, buffered());
+    assertEquals(expected, bufferedOn(http));
   }
 
   private static void closeQuietly(Socket socket) {

@@ -12,6 +12,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -85,6 +86,51 @@ class RequestFramingTest {
         "nothing a caller sends is an unhandled exception");
   }
 
+  /** Netty's own refusals quote the bytes they refused: the log says what kind of refusal, never what was sent. */
+  @Test
+  void aHeaderNettyRefusesIsLoggedByItsKindNeverByItsBytes() throws IOException {
+    CapturedLogs.clear();
+    String answer = exchange("GET /internal/ingress/spool HTTP/1.1\r\nHost: x\r\nX-Internal-Auth: "
+        + IngressServer.INTERNAL_TOKEN + "\u0000\r\n\r\n");
+    assertJsonError(answer, 400, "Bad request");
+    String requestId = header(answer, "X-Request-Id");
+    assertTrue(CapturedLogs.lines().stream().anyMatch(line -> line.contains(requestId)
+        && line.contains("prohibited character in a header value")), CapturedLogs.lines().toString());
+    assertTrue(CapturedLogs.lines().stream().noneMatch(line -> line.contains(IngressServer.INTERNAL_TOKEN)),
+        "the token never reaches a log line");
+  }
+
+  /**
+   * What is not HTTP/1.0 or 1.1, and request lines the router cannot take apart, get the documented
+   * JSON answers — each logged with the request id it was answered with, none an unhandled exception.
+   */
+  @Test
+  void junkRequestLinesAndDuplicateHostsGetTheirDocumentedJsonAnswers() throws IOException {
+    CapturedLogs.clear();
+    List<String> answers = new ArrayList<>();
+    for (String version : List.of(" HTTP/1.2", " HTTP/2.0", " http/1.1", " HTTP/9", " HTTP/1.1 x", "")) {
+      answers.add(assertJsonError(exchange("GET /health/live" + version + "\r\nHost: x\r\n\r\n"), 505,
+          "HTTP version not supported"));
+    }
+    for (String target : List.of("OPTIONS * HTTP/1.1\r\nHost: x", "CONNECT x:443 HTTP/1.1\r\nHost: x:443",
+        "GET health/live HTTP/1.1\r\nHost: x")) {
+      answers.add(assertJsonError(exchange(target + "\r\n\r\n"), 404, "Not found"));
+    }
+    for (String method : List.of("GET\u0000", "GET\u0001", "G\u0001ET", "GET\u007f")) {
+      answers.add(assertJsonError(exchange(method + " /health/live HTTP/1.1\r\nHost: x\r\n\r\n"), 400, "Bad request"));
+    }
+    answers.add(assertJsonError(exchange("GET /health/live HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n"), 400,
+        "Invalid Host"));
+    assertTrue(CapturedLogs.lines().stream().noneMatch(line -> line.contains("Unhandled exception")),
+        CapturedLogs.lines().toString());
+    for (String answer : answers) {
+      String requestId = header(answer, "X-Request-Id");
+      assertTrue(CapturedLogs.lines().stream().anyMatch(line -> line.contains(requestId)), "logged with " + requestId);
+    }
+    assertJsonOk(exchange("GET /health/live HTTP/1.0\r\n\r\n"));
+    assertJsonOk(exchange("GET http://x/health/live HTTP/1.1\r\nHost: x\r\n\r\n"));
+  }
+
   @Test
   void aClientThatLeavesMidBodyIsAuditedAs499WithoutAnErrorLine() throws Exception {
     CapturedLogs.clear();
@@ -101,10 +147,25 @@ class RequestFramingTest {
         "no error line for a caller's abort");
   }
 
-  private static void assertJsonError(String answer, int status, String error) {
+  private static String assertJsonError(String answer, int status, String error) {
     assertTrue(answer.startsWith("HTTP/1.1 " + status) || answer.startsWith("HTTP/1.0 " + status), answer);
     assertTrue(answer.toLowerCase().contains("content-type: application/json"), answer);
     assertEquals(new JsonObject().put("error", error), new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)));
+    return answer;
+  }
+
+  private static void assertJsonOk(String answer) {
+    assertTrue(answer.startsWith("HTTP/1.1 200") || answer.startsWith("HTTP/1.0 200"), answer);
+    assertEquals(new JsonObject().put("status", "UP"), new JsonObject(answer.substring(answer.indexOf("\r\n\r\n") + 4)));
+  }
+
+  private static String header(String answer, String name) {
+    for (String line : answer.substring(0, answer.indexOf("\r\n\r\n")).split("\r\n")) {
+      if (line.regionMatches(true, 0, name + ":", 0, name.length() + 1)) {
+        return line.substring(name.length() + 1).trim();
+      }
+    }
+    throw new AssertionError("no " + name + " in " + answer);
   }
 
   private static String awaitAuditLine(String requestId) throws InterruptedException {

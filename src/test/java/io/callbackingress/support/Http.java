@@ -13,6 +13,8 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Real HTTP/1.1 requests to a test server, with the JDK's client: a client that shares nothing
@@ -93,6 +95,15 @@ public final class Http {
     return Future.fromCompletionStage(CLIENT.sendAsync(builder.build(), HttpResponse.BodyHandlers.ofString())
         .thenApply(Http::response))
         .map(response -> conforming(method, path, response));
+  }
+
+  /** An unlabelled sample of {@code /metrics}, such as a process-wide gauge. */
+  public double metric(String name) {
+    Matcher sample = Pattern.compile("(?m)^" + Pattern.quote(name) + " ([0-9.eE+-]+)$").matcher(get("/metrics").body());
+    if (!sample.find()) {
+      throw new AssertionError(name + " is not exported");
+    }
+    return Double.parseDouble(sample.group(1));
   }
 
   public static Map<String, String> json() {

@@ -85,6 +85,10 @@ public final class JarReplica implements AutoCloseable {
     return name;
   }
 
+  public int port() {
+    return port;
+  }
+
   /** Waits until the replica answers {@code /health/ready} with 200 — asked directly, not through a balancer. */
   public void awaitReady() {
     Eventually.await(START_LIMIT, name + " ready (stderr: " + read("stderr.log") + ")", () -> {

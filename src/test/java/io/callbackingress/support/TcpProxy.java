@@ -4,22 +4,26 @@ import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetServer;
 import io.vertx.core.net.NetSocket;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy between the ingress and Postgres or Redis that a test can cut and restore: stopping
- * it closes the listener and every open connection, as a failed network would.
+ * it closes the listener and every open connection, as a failed network would. It can also be
+ * pointed at another server, as a DNS name or a virtual IP is moved in a failover.
  */
 public final class TcpProxy implements AutoCloseable {
 
   private final Vertx vertx;
   private final String targetHost;
-  private final int targetPort;
+  private volatile int targetPort;
   private final int port;
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private NetServer server;
   private NetClient client;
+  /** Text whose next appearance from the client cuts that connection once passed on; null when unarmed. */
+  private volatile String cutAfter;
 
   public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
@@ -38,6 +42,14 @@ public final class TcpProxy implements AutoCloseable {
     return uri.replace(targetHost + ":" + targetPort, "127.0.0.1:" + port);
   }
 
+  /**
+   * New connections go to {@code port} from now on; open ones stay where they are, as with a
+   * moved DNS name (a crashed server's are closed already).
+   */
+  public void redirect(int port) {
+    targetPort = port;
+  }
+
   public void start() {
     client = vertx.createNetClient();
     server = vertx.createNetServer().connectHandler(inbound -> {
@@ -50,7 +62,16 @@ public final class TcpProxy implements AutoCloseable {
         }
         NetSocket outbound = connected.result();
         sockets.add(outbound);
-        inbound.handler(outbound::write);
+        inbound.handler(chunk -> {
+          outbound.write(chunk);
+          String armed = cutAfter;
+          if (armed != null && chunk.toString(StandardCharsets.ISO_8859_1).contains(armed)) {
+            cutAfter = null;
+            inbound.close();
+            // The server reads what it was sent before it sees the end of the stream.
+            vertx.setTimer(500, id -> outbound.close());
+          }
+        });
         outbound.handler(inbound::write);
         inbound.closeHandler(v -> outbound.close());
         outbound.closeHandler(v -> inbound.close());
@@ -58,6 +79,15 @@ public final class TcpProxy implements AutoCloseable {
       });
     });
     server.listen(port, "127.0.0.1").await();
+  }
+
+  /**
+   * The next time a client sends {@code text} (a statement, say {@code COMMIT}), the proxy passes
+   * it on to the server and then drops that client's connection: the server runs the statement,
+   * the client never hears the answer. Once.
+   */
+  public void cutAfterClientSends(String text) {
+    cutAfter = text;
   }
 
   /** Cuts the link: no new connections, and every open one is closed. */

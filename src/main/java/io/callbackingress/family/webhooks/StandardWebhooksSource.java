@@ -75,7 +75,7 @@ final class StandardWebhooksSource implements WebhookSource {
   /** The scheme names no event header; the payload's {@code type} is its convention. */
   @Override
   public Delivery delivery(Call call, JsonObject payload) {
-    return new Delivery(payload.getValue("type") instanceof String type ? type : "unknown", call.header("webhook-id"));
+    return new Delivery(PayloadIds.optional(payload, "type", "unknown"), call.header("webhook-id"));
   }
 
   private static byte[] base64(String text) {

@@ -1,8 +1,6 @@
 package io.callbackingress.family.webhooks;
 
-import io.callbackingress.spi.ApiException;
 import io.callbackingress.spi.Call;
-import io.callbackingress.spi.Identifiers;
 import io.callbackingress.spi.MediaTypes;
 import io.callbackingress.spi.Signatures;
 import io.callbackingress.spi.WebhookSource;
@@ -72,16 +70,6 @@ final class StripeSource implements WebhookSource {
   /** Stripe names the event in the body: its {@code type} and {@code id}. */
   @Override
   public Delivery delivery(Call call, JsonObject payload) {
-    return new Delivery(required(payload, "type"), required(payload, "id"));
-  }
-
-  private static String required(JsonObject payload, String field) {
-    if (!(payload.getValue(field) instanceof String value) || value.isEmpty()) {
-      throw ApiException.badRequest("Missing " + field);
-    }
-    if (!Identifiers.fits(value)) {
-      throw ApiException.badRequest("Invalid " + field);
-    }
-    return value;
+    return new Delivery(PayloadIds.required(payload, "type"), PayloadIds.required(payload, "id"));
   }
 }

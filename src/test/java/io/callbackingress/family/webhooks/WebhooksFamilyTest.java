@@ -11,6 +11,7 @@ import io.callbackingress.support.Hmac;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
+import io.callbackingress.support.RawHttp;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
@@ -292,6 +293,51 @@ class WebhooksFamilyTest {
     assertEquals(400, tooLong.status(), "a signed but over-long webhook-id");
     assertEquals(new JsonObject().put("error", "Invalid webhook-id"), tooLong.json());
     assertEquals("0", single("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = ?", longId));
+  }
+
+  /** A JSON escape can put a lone surrogate in a Java string that Postgres text would store as something else. */
+  @Test
+  void aSignedIdOrTypeThatCannotBeStoredIsA400AndNothingIsStored() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    long now = System.currentTimeMillis() / 1000;
+    Map<String, String> refusals = Map.of(
+        "{\"id\":\"evt_\\ud800" + marker + "\",\"type\":\"charge.succeeded\"}", "Invalid id",
+        "{\"id\":\"evt_" + marker + "\",\"type\":\"charge.\\udc00succeeded\"}", "Invalid type");
+    for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+      String body = refusal.getKey();
+      String header = "t=" + now + ",v1=" + hex(Hmac.sha256(STRIPE.getBytes(StandardCharsets.UTF_8), now + "." + body));
+      Response response = post("/spi/webhooks/payment_processor", stripeHeaders(header), body);
+      assertEquals(400, response.status(), body + ": " + response.body());
+      assertEquals(new JsonObject().put("error", refusal.getValue()), response.json(), body);
+    }
+    String body = "{\"type\":\"invoice.\\ud800paid\",\"marker\":\"" + marker + "\"}";
+    Response standard = post("/spi/webhooks/acme", standardHeaders("msg_" + marker, now, body), body);
+    assertEquals(400, standard.status(), standard.body());
+    assertEquals(new JsonObject().put("error", "Invalid type"), standard.json());
+    assertEquals("0", single("SELECT count(*) FROM webhook_deliveries WHERE position(? in convert_from(body, 'UTF8')) > 0", marker));
+  }
+
+  /** Header values arrive as bytes, one char each: an id that is not UTF-8 is still stored and recognised. */
+  @Test
+  void aGithubDeliveryIdOfBytesThatAreNotUtf8IsStoredAndItsRepeatIsADuplicate() throws Exception {
+    String body = "{\"action\":\"opened\"}";
+    String delivery = "d-" + UUID.randomUUID() + "-\u00ff\u00fe\u00c3";
+    Map<String, String> headers = githubHeaders(body, GITHUB_NEW, "issues", delivery);
+    StringBuilder request = new StringBuilder("POST /spi/webhooks/github HTTP/1.1\r\nHost: x\r\nContent-Length: ")
+        .append(body.length()).append("\r\nConnection: close\r\n");
+    headers.forEach((name, value) -> request.append(name).append(": ").append(value).append("\r\n"));
+    String raw = request.append("\r\n").append(body).toString();
+    String first = RawHttp.exchange(server.port, raw);
+    assertEquals(202, RawHttp.status(first), first);
+    String again = RawHttp.exchange(server.port, raw);
+    assertEquals(200, RawHttp.status(again), again);
+    assertEquals(new JsonObject().put("status", "duplicate"), new JsonObject(again.substring(again.indexOf("\r\n\r\n") + 4)));
+    assertEquals("1", single("SELECT count(*) FROM webhook_deliveries WHERE delivery_id = ?", delivery));
+
+    String nul = raw.replace("X-GitHub-Delivery: " + delivery, "X-GitHub-Delivery: nul\u0000" + delivery);
+    String refused = RawHttp.exchange(server.port, nul);
+    assertEquals(400, RawHttp.status(refused), refused);
+    assertEquals(new JsonObject().put("error", "Bad request"), new JsonObject(refused.substring(refused.indexOf("\r\n\r\n") + 4)));
   }
 
   @Test
