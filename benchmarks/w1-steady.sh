@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # W1 in steady state, apart from JIT warm-up: one ingress jar, a long warm-up, one measured round.
 #
-#   PEERS=<copy of ../shared/peers> [WARM=25s] [PROFILE=1 [SAMPLE_MS=10]] [W1_JAVA_OPTS=...] benchmarks/w1-steady.sh <jar> <label> [duration]
+#   PEERS=<copy of ../shared/peers> [WARM=25s] [PROFILE=1 [SAMPLE_MS=10]] [W1_JAVA_OPTS=...] [PG_DB_ONLY=1] benchmarks/w1-steady.sh <jar> <label> [duration]
 #
 # Needs what w1-compare.sh sets up (peers/setup-db.sh: role peer_bench on the local Postgres) and
 # the local Redis. Prints req/s, server and Postgres CPU per request, Redis CPU, and leaves in
 # /tmp/w1-steady/<label>/: the server log, wrk's output, per-thread CPU of the ingress before and
 # after the measured round (threads-*.txt: the JIT's C1/C2 threads are "C"), and with PROFILE=1 a
 # JFR recording (p.jfr) sampled every SAMPLE_MS milliseconds (10: at 1 ms the recording's own
-# cost shows, the JIT keeps recompiling and the rate drops by a quarter).
+# cost shows, the JIT keeps recompiling and the rate drops by a quarter). Postgres CPU is that of
+# every postgres process, or with PG_DB_ONLY=1 only that of the backends connected to the bench's
+# database when the measured round starts (on a machine shared with other builds' databases).
 set -uo pipefail
 jar=$(readlink -f "$1"); label=$2; duration=${3:-15s}
 peers=${PEERS:?PEERS must name a copy of shared/peers}
@@ -29,11 +31,16 @@ pid=$!
 for _ in $(seq 1 90); do [ "$(curl -s -o /dev/null -w '%{http_code}' http://127.0.0.1:$port/health/ready)" = 200 ] && break; sleep 1; done
 
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null || echo 0; }
-postgres_ticks() { local t=0; for p in $(pgrep -u postgres postgres); do t=$((t + $(ticks "$p"))); done; echo "$t"; }
+postgres_pids() {
+  if [ "${PG_DB_ONLY:-0}" = 1 ]; then runuser -u postgres -- psql -XAtq -c "SELECT pid FROM pg_stat_activity WHERE datname = '$db'"
+  else pgrep -u postgres postgres; fi
+}
+postgres_ticks() { local t=0; for p in $pg_pids; do t=$((t + $(ticks "$p"))); done; echo "$t"; }
 threads() { for t in /proc/"$pid"/task/*; do echo "$(ticks "${t#/proc/}") $(cat "$t/comm")"; done \
   | awk '{gsub(/[0-9]+$/, "", $2); cpu[$2] += $1} END {for (n in cpu) print cpu[n], n}' | sort -rn; }
 
 wrk -t1 -c64 -d"${WARM:-25s}" -s "$peers/payloads/post.lua" "http://127.0.0.1:$port/spi/test_runs" >/dev/null
+pg_pids=$(postgres_pids)
 s0=$(ticks "$pid"); k0=$(awk '{print $15}' "/proc/$pid/stat"); p0=$(postgres_ticks); r0=$(ticks "$(pgrep redis-server | head -1)"); threads >"$work/threads-before.txt"
 [ "${PROFILE:-0}" = 1 ] && { sed "s|\\(control=\"method-sampling-java-interval\">\\)[^<]*<|\\1${SAMPLE_MS:-10} ms<|" \
   "$(dirname "$(readlink -f "$(command -v java)")")/../lib/jfr/profile.jfc" >"$work/sampler.jfc"; \

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite drives as real processes, where missing: haproxy (the
-# load balancer of LoadBalancerIT) and prometheus (for promtool, scripts/check-monitoring.sh).
+# load balancer of LoadBalancerIT), pgbouncer (the transaction pooler of PgBouncerIT, run by
+# scripts/pgbouncer.sh) and prometheus (for promtool, scripts/check-monitoring.sh).
 # Already installed is fine; where it cannot be installed (no root,
 # no network) this only reports, and the tests that need it are skipped with the reason.
 set -uo pipefail
@@ -35,9 +36,12 @@ ensure() {
 # postgresql: the server tools scripts/pg-topologies.sh forms PostgresFailoverIT's primary and standby with.
 ensure initdb postgresql
 ensure haproxy haproxy
+ensure pgbouncer pgbouncer
 ensure promtool prometheus
-# Only promtool is wanted from prometheus: where systemd started the package's server, stop it again.
+# Only the binaries are wanted: where systemd started the packages' servers, stop them again.
 if command -v systemctl >/dev/null 2>&1; then
-  systemctl disable --now prometheus >/dev/null 2>&1 || true
+  for service in prometheus pgbouncer; do
+    systemctl disable --now "$service" >/dev/null 2>&1 || true
+  done
 fi
 exit 0

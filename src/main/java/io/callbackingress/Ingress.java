@@ -50,6 +50,7 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
@@ -84,6 +85,8 @@ public final class Ingress {
   private final Vertx vertx;
   private final MetricsCollector metrics;
   private final Database database;
+  /** Where the live family LISTENs: {@code postgres.listenUri}, else {@link #database}. */
+  private final Database listenDatabase;
   private final Pool reads;
   private final Redis redis;
   private final Readiness readiness;
@@ -106,7 +109,8 @@ public final class Ingress {
   private final DeadLetterUpkeep deadLetterUpkeep;
   private long readinessRefresh = -1;
 
-  private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database, Redis redis,
+  private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database,
+                  Database listenDatabase, Redis redis,
                   Pipeline pipeline, OperationsEndpoints operations, Readiness readiness, Pool reads,
                   Map<String, EndpointFamily> families, Map<String, Authenticator> authenticators,
                   Map<String, String> env, TlsListener tls, Spool spool, RetryPolicy retryPolicy,
@@ -115,6 +119,7 @@ public final class Ingress {
     this.vertx = vertx;
     this.metrics = metrics;
     this.database = database;
+    this.listenDatabase = listenDatabase;
     this.redis = redis;
     this.pipeline = pipeline;
     this.operations = operations;
@@ -177,6 +182,7 @@ public final class Ingress {
       throw new ConfigException("http.trustedProxies", e.getMessage());
     }
     Database database = Database.of(postgresUri, config.postgres(), env);
+    Database listenDatabase = listenDatabase(database, config.postgres(), env);
     RedisOptions redisOptions = RedisConnector.options(redisUri, config.redis(), env);
     Redis redis = Redis.createClient(vertx, redisOptions);
     Pool reads = database.readPool(vertx);
@@ -196,8 +202,20 @@ public final class Ingress {
     metrics.gauge("ingress.audit.lines.dropped", null, null, BatchingConsoleAppender::dropped);
     Pipeline pipeline = new Pipeline(bodies, limiter, new InFlightKeys(),
         new WriteBudget(config.limits().maxInFlightWrites()), clientAddresses, metrics, audit);
-    return new Ingress(config, vertx, metrics, database, redis, pipeline, operations, readiness, reads,
+    return new Ingress(config, vertx, metrics, database, listenDatabase, redis, pipeline, operations, readiness, reads,
         families, authenticators, Map.copyOf(env), tls, spool, retryPolicy, registry);
+  }
+
+  private static Database listenDatabase(Database database, IngressConfig.Postgres postgres, Map<String, String> env) {
+    if (postgres.listenUri() == null) {
+      return database;
+    }
+    try {
+      return Database.of(postgres.listenUri(), postgres, env);
+    } catch (ConfigException e) {
+      // Database.of names postgres.uri, the key it reads otherwise; the password was checked with it already.
+      throw new ConfigException("postgres.listenUri", e.getMessage().replaceFirst("^config: postgres\\.uri: ", ""));
+    }
   }
 
   /** Starts the families, then deploys the server verticles; completes when every listener is bound. */
@@ -357,6 +375,11 @@ public final class Ingress {
       @Override
       public PgConnectOptions postgres() {
         return database.connectOptions();
+      }
+
+      @Override
+      public Future<PgConnection> listenConnection() {
+        return listenDatabase.connect(loopVertx);
       }
 
       @Override

@@ -164,9 +164,19 @@ public record IngressConfig(
 
   public record Batch(int maxRows, int maxDelayMs) {}
 
-  public record Postgres(String uri, int poolSize, int pipeliningLimit, String passwordEnv, Batch batch) {
+  /**
+   * @param listenUri where the live family LISTENs, or null for {@code uri}: a direct or
+   *     session-pooled address when {@code uri} is a transaction pooler, which cannot LISTEN
+   * @param pooler {@code none} or {@code transaction}: what sits between the ingress and Postgres
+   */
+  public record Postgres(String uri, String listenUri, String pooler, int poolSize, int pipeliningLimit,
+                         String passwordEnv, Batch batch) {
     public boolean embedded() {
       return uri.equals("embedded");
+    }
+
+    public boolean behindTransactionPooler() {
+      return pooler.equals("transaction");
     }
 
     static Postgres read(ConfigNode n) {
@@ -175,6 +185,8 @@ public record IngressConfig(
       b.finish();
       Postgres pg = new Postgres(
           n.string("uri", "embedded").equals("embedded") ? "embedded" : checkUri(n, "uri", "postgresql://", "postgres://"),
+          n.string("listenUri", null) == null ? null : checkUriOr(n, "listenUri", "null", "postgresql://", "postgres://"),
+          n.oneOf("pooler", "none", Set.of("none", "transaction")),
           n.integer("poolSize", 4, 1, 1_000),
           n.integer("pipeliningLimit", 256, 1, 100_000),
           n.string("passwordEnv", null),
@@ -207,13 +219,18 @@ public record IngressConfig(
   }
 
   private static String checkUri(ConfigNode n, String key, String... schemes) {
+    return checkUriOr(n, key, "\"embedded\"", schemes);
+  }
+
+  /** {@code alternative}: what else the key may be, for the message. */
+  private static String checkUriOr(ConfigNode n, String key, String alternative, String... schemes) {
     String uri = n.requiredString(key);
     for (String scheme : schemes) {
       if (uri.startsWith(scheme)) {
         return uri;
       }
     }
-    throw new ConfigException(n.keyPath(key), "must be \"embedded\" or a URI starting with " + String.join(" or ", schemes));
+    throw new ConfigException(n.keyPath(key), "must be " + alternative + " or a URI starting with " + String.join(" or ", schemes));
   }
 
   public record Limit(int capacity, double refillPerSecond) {

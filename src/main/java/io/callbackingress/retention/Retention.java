@@ -14,8 +14,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -27,12 +30,16 @@ import org.slf4j.LoggerFactory;
  * each table's oldest row.
  *
  * <p>A run uses a connection of its own, opened for the run and closed after it — never an event
- * loop's write connection — and does its work only while it holds a session-level advisory lock,
- * so one replica at a time maintains a database; the others' runs are skipped. A table it deleted
- * rows from is vacuumed right after ({@link ExpiringRows#vacuum}). Closing the
- * connection releases the lock, also when the process dies. {@code lock_timeout} bounds how long
- * any of its statements waits for (and so makes inserts queue behind) a table lock. A step that
- * fails is reported and the next still runs. One log line per run says what it did.
+ * loop's write connection. Each change is a transaction of its own that first takes a
+ * transaction-level advisory lock and reads what it acts on under it, so one replica at a time
+ * changes a database; a run that finds the lock taken stops there (another replica is
+ * maintaining). Nothing depends on the server session, which a transaction pooler such as
+ * PgBouncer changes between transactions (SPEC 7): a session-level lock would stay behind with a
+ * session the run no longer has. A table it deleted rows from is vacuumed right after, outside any
+ * transaction as VACUUM must be ({@link ExpiringRows#vacuum}, which skips a table another VACUUM
+ * holds). {@code lock_timeout}, set per transaction, bounds how long any of its statements waits
+ * for (and so makes inserts queue behind) a table lock. A step that fails is reported and the next
+ * still runs. One log line per run says what it did.
  */
 public final class Retention {
 
@@ -41,8 +48,8 @@ public final class Retention {
   /** The advisory lock every replica's maintenance takes: the ASCII bytes of "retentio". */
   static final long LOCK_KEY = 0x7265_7465_6e74_696fL;
   /** Long enough for the writers' millisecond transactions to finish, short enough not to stall them. */
-  private static final String LOCK_TIMEOUT = "SET lock_timeout = '1s'";
-  private static final String TRY_LOCK = "SELECT pg_try_advisory_lock($1)";
+  private static final String LOCK_TIMEOUT = "SET LOCAL lock_timeout = '1s'";
+  private static final String TRY_LOCK = "SELECT pg_try_advisory_xact_lock($1)";
 
   private final Vertx vertx;
   private final Database database;
@@ -70,7 +77,7 @@ public final class Retention {
 
   /** One maintenance run, as of the clock's now; fails only when Postgres cannot be reached. */
   Future<RetentionReport> run() {
-    return withLock((connection, now, report) -> maintain(connection, now, report));
+    return inRun((connection, now, report) -> maintain(connection, now, report));
   }
 
   /**
@@ -79,8 +86,8 @@ public final class Retention {
    * of — a move a concurrent reader can miss (it happened to a test's read after its 201).
    */
   Future<RetentionReport> prepare() {
-    return withLock((connection, now, report) -> forEachPartitioned(report,
-        table -> existing(connection, table).compose(rows -> createAhead(connection, table, rows, now, report))));
+    return inRun((connection, now, report) -> forEachPartitioned(report,
+        table -> createAhead(connection, table, now, report)));
   }
 
   @FunctionalInterface
@@ -88,12 +95,12 @@ public final class Retention {
     Future<Void> on(SqlConnection connection, Instant now, RetentionReport report);
   }
 
-  private Future<RetentionReport> withLock(Work work) {
+  private Future<RetentionReport> inRun(Work work) {
     Instant now = clock.instant();
     long started = System.nanoTime();
     RetentionReport report = new RetentionReport();
     return database.connect(vertx)
-        .compose(connection -> whileLocked(connection, now, report, work).eventually(connection::close))
+        .compose(connection -> work.on(connection, now, report).eventually(connection::close))
         .map(v -> report.took(Duration.ofNanos(System.nanoTime() - started).toMillis()))
         .onSuccess(done -> {
           if (done.failed().isEmpty()) {
@@ -110,16 +117,26 @@ public final class Retention {
     stopped = true;
   }
 
-  private Future<Void> whileLocked(SqlConnection connection, Instant now, RetentionReport report, Work work) {
-    return connection.query(LOCK_TIMEOUT).execute()
+  /**
+   * {@code work} in a transaction of its own that holds the maintenance lock; null, with nothing
+   * done and the rest of the run skipped, when another replica holds it.
+   */
+  private <T> Future<T> locked(SqlConnection connection, RetentionReport report, Supplier<Future<T>> work) {
+    if (report.skipped()) {
+      return Future.succeededFuture();
+    }
+    return connection.begin().compose(transaction -> connection.query(LOCK_TIMEOUT).execute()
         .compose(v -> connection.preparedQuery(TRY_LOCK).execute(Tuple.of(LOCK_KEY)))
-        .compose(locked -> {
-          if (!locked.iterator().next().getBoolean(0)) {
-            report.skip();
-            return Future.succeededFuture();
+        .compose(lock -> {
+          if (lock.iterator().next().getBoolean(0)) {
+            return work.get();
           }
-          return work.on(connection, now, report);
-        });
+          report.skip();
+          return Future.<T>succeededFuture();
+        })
+        .transform(done -> done.succeeded()
+            ? transaction.commit().map(done.result())
+            : transaction.rollback().transform(rolledBack -> Future.<T>failedFuture(done.cause()))));
   }
 
   private Future<Void> maintain(SqlConnection connection, Instant now, RetentionReport report) {
@@ -129,7 +146,7 @@ public final class Retention {
       steps = steps.compose(v -> step(rows.table(), report, () -> deleteExpired(connection, rows, cutoff, report)
           .compose(deleted -> deleted ? connection.query(rows.vacuum()).execute().mapEmpty() : Future.succeededFuture())));
     }
-    return steps.compose(v -> measureOldestRows(connection, now));
+    return steps.compose(v -> report.skipped() ? Future.succeededFuture() : measureOldestRows(connection, now));
   }
 
   private Future<Void> forEachPartitioned(RetentionReport report, Function<PartitionedTable, Future<Void>> work) {
@@ -142,7 +159,7 @@ public final class Retention {
 
   /** A failed step is reported, not fatal: one busy table must not hold back the others. */
   private Future<Void> step(String table, RetentionReport report, Supplier<Future<Void>> work) {
-    if (stopped) {
+    if (stopped || report.skipped()) {
       return Future.succeededFuture();
     }
     return work.get().recover(failure -> {
@@ -158,9 +175,9 @@ public final class Retention {
    * current bound, and the first partition after the migration starts at its cut-off.
    */
   private Future<Void> partitions(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
-    // Making partitions comes first: a drop that times out on a lock must not leave rows to the DEFAULT.
-    return existing(connection, table).compose(rows -> createAhead(connection, table, rows, now, report)
-        .compose(v -> dropExpired(connection, table, rows, now, report)));
+    // Making partitions comes first, committed on its own: a drop that times out on a lock must not leave rows to
+    // the DEFAULT. Each transaction reads the partitions again under the lock: another replica may have run between.
+    return createAhead(connection, table, now, report).compose(v -> dropExpired(connection, table, now, report));
   }
 
   /** The table's partitions but the DEFAULT one, oldest first. */
@@ -168,56 +185,81 @@ public final class Retention {
     return connection.preparedQuery(PartitionedTable.PARTITIONS).execute(Tuple.of(table.name()));
   }
 
-  private Future<Void> createAhead(SqlConnection connection, PartitionedTable table, RowSet<Row> rows, Instant now,
-                                   RetentionReport report) {
+  private Future<Void> createAhead(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
+    return locked(connection, report,
+        () -> existing(connection, table).compose(rows -> createdAhead(connection, table, rows, now)))
+        .map(created -> committed(created, partition -> {
+          report.created(partition);
+          metrics.retentionPartitionCreated(table.name());
+        }));
+  }
+
+  private Future<Void> dropExpired(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
+    return locked(connection, report,
+        () -> existing(connection, table).compose(rows -> droppedPastRetention(connection, table, rows, now)))
+        .map(dropped -> committed(dropped, partition -> {
+          report.dropped(partition);
+          metrics.retentionPartitionDropped(table.name());
+        }));
+  }
+
+  /** Partitions are reported once their transaction committed: one that rolled back changed nothing. Null: skipped. */
+  private static Void committed(List<String> partitions, Consumer<String> record) {
+    if (partitions != null) {
+      partitions.forEach(record);
+    }
+    return null;
+  }
+
+  /** Makes the partitions ahead of the clock; the names of those made. */
+  private Future<List<String>> createdAhead(SqlConnection connection, PartitionedTable table, RowSet<Row> rows,
+                                            Instant now) {
     Instant currentBound = floor(now);
     Instant covered = null;
     for (Row row : rows) {
       covered = row.getOffsetDateTime("upper").toInstant();
     }
+    List<String> created = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     Instant ahead = now.plus(plan.partitionWidth().multipliedBy(2));
     for (Instant lower = covered == null ? currentBound : covered; lower.isBefore(ahead); ) {
       Instant from = lower;
       Instant to = from.isBefore(currentBound) ? currentBound : floor(from).plus(plan.partitionWidth());
-      chain = chain.compose(v -> connection.query(table.create(from, to)).execute()).map(v -> {
-        report.created(table.partitionName(from));
-        metrics.retentionPartitionCreated(table.name());
-        return null;
-      });
+      chain = chain.compose(v -> connection.query(table.create(from, to)).execute())
+          .onSuccess(v -> created.add(table.partitionName(from))).mapEmpty();
       lower = to;
     }
-    return chain;
+    return chain.map(created);
   }
 
-  /** Partitions made by {@link #createAhead} end in the future, so the list read before it still serves here. */
-  private Future<Void> dropExpired(SqlConnection connection, PartitionedTable table, RowSet<Row> rows, Instant now,
-                                   RetentionReport report) {
+  /** Drops the partitions past retention; the names of those dropped. */
+  private Future<List<String>> droppedPastRetention(SqlConnection connection, PartitionedTable table,
+                                                    RowSet<Row> rows, Instant now) {
+    List<String> dropped = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     Instant cutoff = now.minus(table.kept());
     for (Row row : rows) {
       String partition = row.getString("name");
       if (!row.getOffsetDateTime("upper").toInstant().isAfter(cutoff)) {
-        chain = chain.compose(v -> connection.query(table.drop(partition)).execute()).map(v -> {
-          report.dropped(partition);
-          metrics.retentionPartitionDropped(table.name());
-          return null;
-        });
+        chain = chain.compose(v -> connection.query(table.drop(partition)).execute())
+            .onSuccess(v -> dropped.add(partition)).mapEmpty();
       }
     }
-    return chain;
+    return chain.map(dropped);
   }
 
-  /** Batch after batch until one comes back short; true when any row was deleted. */
+  /** Batch after batch, each a transaction, until one comes back short; true when any row was deleted. */
   private Future<Boolean> deleteExpired(SqlConnection connection, ExpiringRows rows, OffsetDateTime cutoff,
                                         RetentionReport report) {
-    return connection.preparedQuery(rows.deleteBatch()).execute(Tuple.of(cutoff, plan.batchRows())).compose(result -> {
-      long deleted = result.iterator().next().getLong(0);
+    return locked(connection, report, () -> connection.preparedQuery(rows.deleteBatch())
+        .execute(Tuple.of(cutoff, plan.batchRows()))
+        .map(result -> result.iterator().next().getLong(0))).compose(batch -> {
+      long deleted = batch == null ? 0 : batch;
       if (deleted > 0) {
         report.deleted(rows.table(), deleted);
         metrics.retentionRowsDeleted(rows.table(), deleted);
       }
-      return deleted < plan.batchRows() || stopped
+      return deleted < plan.batchRows() || stopped || report.skipped()
           ? Future.succeededFuture(report.deleted().containsKey(rows.table()))
           : deleteExpired(connection, rows, cutoff, report);
     });

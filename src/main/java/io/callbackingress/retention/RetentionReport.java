@@ -57,16 +57,17 @@ final class RetentionReport {
     return failed;
   }
 
-  /** True when another replica held the maintenance lock, so this run did nothing. */
+  /** True when another replica held the maintenance lock, so this run stopped there (at once, or between two of its transactions). */
   boolean skipped() {
     return skipped;
   }
 
   String summary() {
-    if (skipped) {
+    if (skipped && deleted.isEmpty() && created.isEmpty() && dropped.isEmpty() && failed.isEmpty()) {
       return "retention run skipped: another replica holds the maintenance lock";
     }
     return "retention run: deleted " + deleted + ", partitions created " + created + ", dropped " + dropped
-        + (failed.isEmpty() ? "" : ", failed " + failed) + " in " + millis + " ms";
+        + (failed.isEmpty() ? "" : ", failed " + failed) + (skipped ? ", then another replica took the maintenance lock" : "")
+        + " in " + millis + " ms";
   }
 }

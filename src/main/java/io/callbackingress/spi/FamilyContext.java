@@ -1,7 +1,9 @@
 package io.callbackingress.spi;
 
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.pgclient.PgConnectOptions;
+import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.Map;
@@ -37,8 +39,15 @@ public interface FamilyContext {
   /** The dead letters of every replica, for the operator's routes (SPEC 16). */
   DeadLetterOperations deadLetters();
 
-  /** Where Postgres is, for a family that needs a connection of its own, such as one that LISTENs. */
+  /** Where Postgres is ({@code postgres.uri}), for a family that needs a connection of its own. */
   PgConnectOptions postgres();
+
+  /**
+   * A new connection of the family's own for {@code LISTEN}: to {@code postgres.listenUri} (a direct
+   * or session-pooled address; a transaction pooler cannot LISTEN), chosen as the writers' are
+   * where that URI names several hosts. The family closes it.
+   */
+  Future<PgConnection> listenConnection();
 
   /** The live channels of every enabled family (SPEC 3.7). */
   List<LiveChannel> liveChannels();

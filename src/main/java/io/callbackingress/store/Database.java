@@ -63,7 +63,10 @@ public final class Database {
       if (password != null) {
         options.setPassword(password);
       }
-      hosts.add(options.setPipeliningLimit(postgres.pipeliningLimit()).setCachePreparedStatements(true));
+      // Named statements live in one server session; a transaction pooler hands the next transaction to another.
+      hosts.add(options.setPipeliningLimit(postgres.pipeliningLimit())
+          .setCachePreparedStatements(!postgres.behindTransactionPooler())
+          .setUseLayer7Proxy(postgres.behindTransactionPooler()));
     }
     return new Database(List.copyOf(hosts), parsed.writableOnly(), postgres.poolSize());
   }

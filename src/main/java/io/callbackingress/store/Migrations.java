@@ -8,6 +8,7 @@ import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
+import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.util.PSQLException;
 
 /** Creates and upgrades the schema with Flyway (SPEC 11: the jar migrates its own schema at start-up). */
@@ -49,9 +50,18 @@ public final class Migrations {
     }
   }
 
+  /**
+   * Server-side prepared statements (the driver's after five uses of one) belong to one server
+   * session, which a transaction pooler changes from one statement to the next; migrations at
+   * start-up gain nothing from them. Flyway's own lock is transaction-level already.
+   */
   private static FluentConfiguration flyway(Database database) {
-    return Flyway.configure()
-        .dataSource(database.jdbcUrl(), database.connectOptions().getUser(), database.connectOptions().getPassword());
+    PGSimpleDataSource source = new PGSimpleDataSource();
+    source.setURL(database.jdbcUrl());
+    source.setUser(database.connectOptions().getUser());
+    source.setPassword(database.connectOptions().getPassword());
+    source.setPrepareThreshold(0);
+    return Flyway.configure().dataSource(source);
   }
 
   /**

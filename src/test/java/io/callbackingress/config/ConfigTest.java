@@ -1,7 +1,9 @@
 package io.callbackingress.config;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.spi.ConfigException;
 import io.vertx.core.json.JsonObject;
@@ -132,6 +134,25 @@ class ConfigTest {
     assertEquals("postgresql://app@db:5432/ingress", config.postgres().uri());
     assertEquals(false, config.family("test_runs").enabled());
     assertEquals(64, config.postgres().batch().maxRows());
+  }
+
+  @Test
+  void behindATransactionPoolerTheListenAddressAndThePoolerAreKeysLikeAnyOther() {
+    IngressConfig.Postgres defaults = read("{\"postgres\":{\"uri\":\"postgresql://app@pooler:6432/ingress\"}}", Map.of()).postgres();
+    assertEquals(null, defaults.listenUri(), "null: the live family LISTENs on postgres.uri");
+    assertFalse(defaults.behindTransactionPooler());
+
+    IngressConfig.Postgres overridden = read("{}", Map.of(
+        "INGRESS_POSTGRES_URI", "postgresql://app@pooler:6432/ingress",
+        "INGRESS_POSTGRES_POOLER", "transaction",
+        "INGRESS_POSTGRES_LISTEN_URI", "postgresql://app@primary:5432/ingress")).postgres();
+    assertTrue(overridden.behindTransactionPooler());
+    assertEquals("postgresql://app@primary:5432/ingress", overridden.listenUri());
+
+    assertEquals("config: postgres.pooler: must be one of [none, transaction], got \"session\"",
+        refusal("{\"postgres\":{\"pooler\":\"session\"}}", Map.of()).replaceAll("\\[.*]", "[none, transaction]"));
+    assertEquals("config: postgres.listenUri: must be null or a URI starting with postgresql:// or postgres://",
+        refusal("{}", Map.of("INGRESS_POSTGRES_LISTEN_URI", "embedded")));
   }
 
   @Test

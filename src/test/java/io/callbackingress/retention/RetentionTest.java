@@ -228,15 +228,21 @@ class RetentionTest {
   void aReplicaWhoseNeighbourHoldsTheLockDoesNothing() throws SQLException {
     String run = createTestRun();
     try (Connection neighbour = TestServices.jdbc(server.databaseUri); Statement s = neighbour.createStatement()) {
-      s.execute("SELECT pg_advisory_lock(" + Retention.LOCK_KEY + ")");
+      // The neighbour's run holds the lock per transaction, as behind a transaction pooler.
+      neighbour.setAutoCommit(false);
+      s.execute("SELECT pg_advisory_xact_lock(" + Retention.LOCK_KEY + ")");
 
       RetentionReport report = retention.run().await();
 
       assertTrue(report.skipped());
       assertEquals(List.of(), report.created());
       assertEquals("test_runs_default", db.scalar("SELECT tableoid::regclass::text FROM test_runs WHERE id = '" + run + "'"));
+      neighbour.commit();
+      assertFalse(retention.run().await().skipped(), "the lock goes with the neighbour's transaction");
     }
-    assertFalse(retention.run().await().skipped(), "the lock goes with the neighbour's session");
+    assertEquals(0, db.count("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory'"
+            + " AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"),
+        "a run leaves no lock behind in a server session");
   }
 
   private String createTestRun() {

@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.pgclient.pubsub.PgSubscriber;
 import io.vertx.sqlclient.Row;
 import io.vertx.sqlclient.SqlClient;
 import io.vertx.sqlclient.Tuple;
@@ -28,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * The one stream of events that live subscribers see, each event exactly once, wherever it was
  * produced (SPEC 3.7). This process's events come from {@link Event#ADDRESS}, where the writer
  * publishes them after commit; other replicas' events come through {@code LISTEN ingress_events}
- * on one dedicated connection, read back from the outbox by the announced id. Both are
+ * on one dedicated connection ({@link ChannelListener}, to {@code postgres.listenUri}), read back
+ * from the outbox by the announced id. Both are
  * republished, locally only, on {@link #ADDRESS}, which every loop's {@link LiveHub} consumes.
  *
  * <p>Implementation notes: the notification reaches every replica, the producing one included,
@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * notification of one of them that arrives after a subscriber came is not taken for news.
  *
  * <p>Live delivery is best effort: while the listening connection is down (it reconnects every
- * second) other replicas' events are not seen here. A consumer that must see every event pages
+ * second, until it listens on a writable primary; {@code ingress_live_listening} is 0 meanwhile)
+ * other replicas' events are not seen here. A consumer that must see every event pages
  * {@code /internal/ingress/events}.
  */
 final class LiveStream {
@@ -60,11 +61,8 @@ final class LiveStream {
    * during one notification round trip even at tens of thousands of events a second.
    */
   private static final int REMEMBERED = 65_536;
-  /** Between attempts to (re)connect the listening connection. */
-  private static final long RECONNECT_MS = 1_000;
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
-  private final Vertx vertx;
   private final EventBus bus;
   private final SqlClient reads;
   private final AtomicInteger connections;
@@ -77,11 +75,9 @@ final class LiveStream {
   private List<UUID> announced = new ArrayList<>();
   private boolean reading;
   private MessageConsumer<JsonObject> local;
-  private PgSubscriber subscriber;
-  private boolean stopped;
+  private ChannelListener listener;
 
   private LiveStream(Vertx vertx, SqlClient reads, AtomicInteger connections) {
-    this.vertx = vertx;
     this.bus = vertx.eventBus();
     this.reads = reads;
     this.connections = connections;
@@ -94,27 +90,15 @@ final class LiveStream {
   static LiveStream start(FamilyContext context, AtomicInteger connections) {
     LiveStream stream = new LiveStream(context.vertx(), context.reads(), connections);
     stream.local = stream.bus.localConsumer(Event.ADDRESS, message -> stream.passOn(message.body()));
-    stream.subscriber = PgSubscriber.subscriber(context.vertx(), context.postgres())
-        .reconnectPolicy(attempt -> RECONNECT_MS);
-    stream.subscriber.channel(CHANNEL).handler(stream::announced);
-    stream.connect();
+    stream.listener = new ChannelListener(context.vertx(), context::listenConnection, CHANNEL, stream::announced);
+    context.metrics().gauge("ingress.live.listening", null, null, () -> stream.listener.listening() ? 1 : 0);
+    stream.listener.start();
     return stream;
   }
 
   /** Stops passing events on and closes the listening connection. */
   Future<Void> stop() {
-    stopped = true;
-    return Future.join(local.unregister(), subscriber.close()).mapEmpty();
-  }
-
-  private void connect() {
-    subscriber.connect().onFailure(failure -> {
-      if (stopped) {
-        return;
-      }
-      log.warn("cannot LISTEN {} for other replicas' events, retrying: {}", CHANNEL, failure.getMessage());
-      vertx.setTimer(RECONNECT_MS, id -> connect());
-    });
+    return Future.join(local.unregister(), listener.stop()).mapEmpty();
   }
 
   /** Remembered even with no socket open, so its late notification is not read back for a subscriber who came after it. */

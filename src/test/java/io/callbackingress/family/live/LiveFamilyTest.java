@@ -5,16 +5,19 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.RawHttp;
+import io.callbackingress.support.TcpProxy;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.net.URI;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -188,6 +191,50 @@ class LiveFamilyTest {
       there.close();
       here.close();
     }
+  }
+
+  /**
+   * A replica whose LISTEN connection is cut (postgres.listenUri through a proxy) says so once,
+   * keeps trying while connections are refused, says once that it resumed, and then delivers
+   * other replicas' events again.
+   */
+  @Test
+  void theListenerResumesAfterItsConnectionIsCutAndSaysSoOnce() throws Exception {
+    URI direct = URI.create(server.databaseUri);
+    try (TcpProxy link = new TcpProxy(server.vertx, direct.getHost(), direct.getPort());
+         IngressServer other = IngressServer.start(server.databaseUri, server.redisUri,
+             new JsonObject().put("postgres", new JsonObject().put("listenUri", link.route(server.databaseUri))), Map.of())) {
+      Eventually.await(Duration.ofSeconds(10), "the other replica LISTENs", () -> listening(other) == 1);
+      CapturedLogs.clear();
+
+      link.stop();
+      Eventually.await(Duration.ofSeconds(10), "the gauge says it stopped listening", () -> listening(other) == 0);
+      TimeUnit.MILLISECONDS.sleep(3 * ChannelListener.RETRY_MS);
+      link.start();
+      Eventually.await(Duration.ofSeconds(10), "the gauge says it listens again", () -> listening(other) == 1);
+
+      assertEquals(1, listenerLines("not listening on ingress_events"), "one line when it was lost: " + CapturedLogs.lines());
+      assertEquals(1, listenerLines("LISTEN ingress_events resumed after"), "one line when it resumed");
+      Subscriber there = Subscriber.connect(other.port);
+      String job = "resumed-job-" + System.nanoTime();
+      there.send(new JsonObject().put("subscribe", "tooling_job." + job));
+      Response created = http.post("/spi/tooling_jobs",
+          new JsonObject().put("tooling_job", new JsonObject().put("id", job).put("kind", "analyzer")));
+      assertEquals(201, created.status(), created.body());
+      JsonObject event = there.next();
+      assertEquals("tooling_job.created", event.getString("type"));
+      assertEquals(job, event.getJsonObject("data").getString("id"));
+      there.close();
+    }
+  }
+
+  private static double listening(IngressServer replica) {
+    return replica.registry.get("ingress.live.listening").gauge().value();
+  }
+
+  private static long listenerLines(String text) {
+    return CapturedLogs.lines().stream()
+        .filter(line -> line.startsWith(ChannelListener.class.getName()) && line.contains(text)).count();
   }
 
   private static long uncheckedCount(String query) {
