@@ -104,6 +104,7 @@ public final class Ingress {
   /** Stopped after the listeners, so no request reaches a family that has let go of its resources. */
   private final List<String> familyDeployments = new CopyOnWriteArrayList<>();
   private final List<LiveChannel> liveChannels;
+  private final WriteOperations writeOperations;
   private final DeadLetterShelf deadLetterShelf;
   private final DeadLetterReplays deadLetters;
   private final DeadLetterUpkeep deadLetterUpkeep;
@@ -137,9 +138,11 @@ public final class Ingress {
     CircuitGauge.register(metrics, "postgres", circuit.breaker());
     metrics.gauge("ingress.spool.depth", null, null, () -> spool.stats().depth());
     metrics.gauge("ingress.spool.dead.letters", null, null, () -> spool.stats().deadLetters());
-    this.deadLetterShelf = new DeadLetterShelf(reads, spool, familyOfOperation());
-    this.deadLetters = new DeadLetterReplays(reads, committer(vertx), operations());
-    this.deadLetterUpkeep = new DeadLetterUpkeep(deadLetterShelf, reads, metrics, Set.copyOf(familyOfOperation().values()));
+    this.writeOperations = WriteOperations.of(families);
+    this.deadLetterShelf = new DeadLetterShelf(reads, spool, writeOperations.familyByName());
+    this.deadLetters = new DeadLetterReplays(reads, committer(vertx), writeOperations.byName());
+    this.deadLetterUpkeep = new DeadLetterUpkeep(deadLetterShelf, reads, metrics,
+        Set.copyOf(writeOperations.familyByName().values()));
   }
 
   /** Opens the spool of {@code spool.dir}; a directory it cannot use stops start-up naming the key. */
@@ -252,7 +255,7 @@ public final class Ingress {
       tls.startReloading(vertx);
     }
     Future<String> replayer = vertx.deployVerticle(new SpoolReplayer(spool, database, circuit, committer(vertx),
-        operations(), retryPolicy, config.retry(), config.postgres().batch().maxRows(), deadLetterShelf));
+        writeOperations.byName(), retryPolicy, config.retry(), config.postgres().batch().maxRows(), deadLetterShelf));
     Future<String> upkeep = vertx.deployVerticle(deadLetterUpkeep);
     Future<String> lag = vertx.deployVerticle(() -> new EventLoopLag(registry), new DeploymentOptions().setInstances(instances));
     return Future.all(List.of(main, management, replayer, upkeep, lag)).onSuccess(v -> {
@@ -287,20 +290,6 @@ public final class Ingress {
         .eventually(spool::close)
         .eventually(vertx::close)
         .mapEmpty();
-  }
-
-  /** Every family's write operations by name: what a replay looks spooled writes up in. */
-  private Map<String, WriteOperation<?>> operations() {
-    Map<String, WriteOperation<?>> byName = new LinkedHashMap<>();
-    families.values().forEach(family -> family.operations().forEach(op -> byName.put(op.name(), op)));
-    return Map.copyOf(byName);
-  }
-
-  /** Which family each write operation belongs to, by the operation's name: how a dead letter is labelled. */
-  private Map<String, String> familyOfOperation() {
-    Map<String, String> byName = new LinkedHashMap<>();
-    families.forEach((name, family) -> family.operations().forEach(op -> byName.put(op.name(), name)));
-    return Map.copyOf(byName);
   }
 
   /** A committer whose events are published on {@code loopVertx}'s event bus. */

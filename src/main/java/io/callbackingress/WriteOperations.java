@@ -1,0 +1,46 @@
+package io.callbackingress;
+
+import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.WriteOperation;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The write operations of the enabled families by name: what a replay looks a spooled write up
+ * in, and which family a dead letter belongs to. A name is a spooled write's only link to its
+ * code, so two families declaring the same one stop start-up, naming both.
+ */
+final class WriteOperations {
+
+  private final Map<String, WriteOperation<?>> byName;
+  private final Map<String, String> familyByName;
+
+  private WriteOperations(Map<String, WriteOperation<?>> byName, Map<String, String> familyByName) {
+    this.byName = byName;
+    this.familyByName = familyByName;
+  }
+
+  static WriteOperations of(Map<String, EndpointFamily> families) {
+    Map<String, WriteOperation<?>> byName = new LinkedHashMap<>();
+    Map<String, String> familyByName = new LinkedHashMap<>();
+    families.forEach((family, implementation) -> implementation.operations().forEach(operation -> {
+      String first = familyByName.putIfAbsent(operation.name(), family);
+      if (first != null) {
+        throw new ConfigException("families." + family, "declares the write operation \"" + operation.name()
+            + "\", which the family \"" + first + "\" declares too");
+      }
+      byName.put(operation.name(), operation);
+    }));
+    return new WriteOperations(Map.copyOf(byName), Map.copyOf(familyByName));
+  }
+
+  Map<String, WriteOperation<?>> byName() {
+    return byName;
+  }
+
+  /** The family of each operation, by the operation's name. */
+  Map<String, String> familyByName() {
+    return familyByName;
+  }
+}

@@ -1,0 +1,37 @@
+package io.callbackingress;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.support.ProbeFamily;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class WriteOperationsTest {
+
+  @Test
+  void eachOperationIsFoundByNameWithItsFamily() {
+    ProbeFamily probe = new ProbeFamily();
+    WriteOperations operations = WriteOperations.of(Map.of("probe", probe));
+
+    String name = probe.operations().get(0).name();
+    assertEquals(probe.operations().get(0), operations.byName().get(name));
+    assertEquals("probe", operations.familyByName().get(name));
+  }
+
+  @Test
+  void twoFamiliesDeclaringOneOperationNameStopStartUpNamingBoth() {
+    Map<String, EndpointFamily> families = new LinkedHashMap<>();
+    families.put("probe", new ProbeFamily());
+    families.put("copy", new ProbeFamily());
+
+    ConfigException refused = assertThrows(ConfigException.class, () -> WriteOperations.of(families));
+
+    String name = new ProbeFamily().operations().get(0).name();
+    assertEquals("config: families.copy: declares the write operation \"" + name
+        + "\", which the family \"probe\" declares too", refused.getMessage());
+  }
+}
