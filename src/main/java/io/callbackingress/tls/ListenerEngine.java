@@ -24,7 +24,8 @@ import javax.net.ssl.TrustManagerFactory;
  *       context, so nothing stale is cached.
  *   <li>Session tickets under {@link TicketKeys}, shared by every loop and, with a key file, by
  *       every replica.
- *   <li>Resumed sessions whose client certificate has expired refused ({@link ExpiryOnResumption}).
+ *   <li>A client chain verified by the JDK once, then only its dates checked — also on resumed
+ *       sessions, which are refused once the certificate has expired ({@link ClientChainCheck}).
  * </ul>
  *
  * <p>Vert.x copies engine options into every server's options, so {@link #copy()} keeps the keys.
@@ -81,7 +82,7 @@ final class ListenerEngine extends OpenSSLEngineOptions {
 
     @Override
     public SslContextFactory trustManagerFactory(TrustManagerFactory tmf) {
-      vertx.trustManagerFactory(ExpiryOnResumption.wrap(tmf));
+      vertx.trustManagerFactory(ClientChainCheck.wrap(tmf));
       return this;
     }
 

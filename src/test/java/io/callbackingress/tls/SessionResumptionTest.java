@@ -99,7 +99,8 @@ class SessionResumptionTest {
   @Test
   void aResumedSessionIsRefusedOnceItsClientCertificateHasExpired() throws Exception {
     Instant notAfter = Instant.now().plusSeconds(3);
-    ResumingClient client = client(TestCertificates.client(ca, "worker", SPIFFE, null, notAfter));
+    Issued expiring = TestCertificates.client(ca, "worker", SPIFFE, null, notAfter);
+    ResumingClient client = client(expiring);
     assertProbeAnswered(client.get(port(a), "/spi/probes/abc", "full-" + UUID.randomUUID()));
     assertProbeAnswered(client.get(port(b), "/spi/probes/abc", "resumed-" + UUID.randomUUID()));
     assertEquals(1, client.fullHandshakes());
@@ -107,6 +108,9 @@ class SessionResumptionTest {
     Thread.sleep(Math.max(0, Duration.between(Instant.now(), notAfter).toMillis()) + 1_100);
     assertNull(client.get(port(b), "/spi/probes/abc", "expired-" + UUID.randomUUID()));
     assertEquals(1, client.fullHandshakes(), "the refused connection was a resumption, not a full handshake");
+    ResumingClient fresh = client(expiring);
+    assertNull(fresh.get(port(b), "/spi/probes/abc", "expired-full-" + UUID.randomUUID()));
+    assertEquals(1, fresh.fullHandshakes(), "a full handshake with the chain verified before is refused by its dates");
   }
 
   @Test
