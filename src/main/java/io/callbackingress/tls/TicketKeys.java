@@ -25,29 +25,39 @@ public final class TicketKeys {
 
   /** The first key encrypts new tickets; all of them decrypt. */
   private volatile OpenSslSessionTicketKey[] keys;
+  /** The file the first key came from (null for a per-process key). */
+  private Buffer current;
 
-  private TicketKeys(OpenSslSessionTicketKey[] keys) {
+  private TicketKeys(OpenSslSessionTicketKey[] keys, Buffer current) {
     this.keys = keys;
+    this.current = current;
   }
 
   static TicketKeys perProcess() {
     byte[] random = new byte[FILE_BYTES];
     new SecureRandom().nextBytes(random);
-    return new TicketKeys(new OpenSslSessionTicketKey[] {key(random)});
+    return new TicketKeys(new OpenSslSessionTicketKey[] {key(random)}, null);
   }
 
   /** @throws IllegalArgumentException when the content is not one key */
   static TicketKeys of(Buffer file) {
-    return new TicketKeys(new OpenSslSessionTicketKey[] {key(file)});
+    return new TicketKeys(new OpenSslSessionTicketKey[] {key(file)}, file);
   }
 
   static boolean isKey(Buffer file) {
     return file != null && file.length() == FILE_BYTES;
   }
 
-  /** A new key file: its key encrypts from now on, the one it replaces still decrypts. */
-  void rotate(Buffer file) {
+  /**
+   * A new key file: its key encrypts from now on, the one it replaces still decrypts. The same file
+   * again (a reload that failed and is retried) changes nothing, so the replaced key is not lost.
+   */
+  synchronized void rotate(Buffer file) {
+    if (file.equals(current)) {
+      return;
+    }
     keys = new OpenSslSessionTicketKey[] {key(file), keys[0]};
+    current = file;
   }
 
   /** Gives a server context the current keys; a context built later gets the keys of then. */

@@ -64,7 +64,7 @@ public final class TlsListener {
   private volatile Material running;
   private Material candidate;
   /** A reload being applied: the next checks wait for it, or they would apply (and rotate) it twice. */
-  private boolean applying;
+  private volatile boolean applying;
 
   private TlsListener(IngressConfig.Tls config, SSLEngineOptions engine, String engineName, TicketKeys tickets,
                       Material material) {
