@@ -31,8 +31,9 @@ import javax.net.ssl.X509TrustManager;
  * <p>Clients keep tickets by the peer's host and port, so every connection names the same peer,
  * {@code localhost:443}, whatever port it really opens. A resumed handshake sends no server
  * certificate, so the trust manager is asked only on a full handshake: {@link #fullHandshakes}.
+ * The client lives on the Vert.x it is given and closes with it.
  */
-final class ResumingClient implements AutoCloseable {
+final class ResumingClient {
 
   private final NetClient client;
   private final AtomicInteger fullHandshakes = new AtomicInteger();
@@ -109,10 +110,5 @@ final class ResumingClient implements AutoCloseable {
     } catch (RuntimeException refused) {
       return null;
     }
-  }
-
-  @Override
-  public void close() {
-    client.close().await();
   }
 }
