@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Load benchmark of callback-ingress: builds the jar, starts it against a fresh Postgres database
 # and the local Redis, measures a ceiling (GET /health/live) and then W1-W3 with wrk (closed loop),
+# W1 over TLS the way Lambda callers arrive (ab, one request per new connection: a full handshake
+# each, with and without a client certificate; and on kept-alive TLS connections),
 # W1 again with the rate limiter off, optionally Gatling (open model, BENCH_GATLING=1), and
 # appends one table to benchmarks/RESULTS.md. Everything it starts is stopped and the database
 # dropped on exit.
@@ -59,6 +61,10 @@ if ! command -v wrk >/dev/null; then
   log "installing wrk"
   apt-get install -y wrk >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y wrk >/dev/null; }
 fi
+if ! command -v ab >/dev/null; then
+  log "installing ab (apache2-utils)"
+  apt-get install -y apache2-utils >/dev/null 2>&1 || { apt-get update >/dev/null && apt-get install -y apache2-utils >/dev/null; }
+fi
 log "building target/callback-ingress.jar"
 mvn -B -q -DskipTests package
 scripts/dev-services.sh >&2
@@ -68,10 +74,15 @@ sql() { psql -qtA -h 127.0.0.1 -U postgres -d "$db" -c "$1"; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 port=$(free_port)
 base=http://127.0.0.1:$port
+tls_port=$(free_port)
+scripts/gen-certs.sh "$work/certs" >/dev/null   # ECDSA P-256, as the README recommends
+cat "$work/certs/client-spiffe.crt" "$work/certs/client-spiffe.key" >"$work/certs/client-spiffe.pem"
 config=$work/config.json
 cat >"$config" <<EOF
 {
   "http": { "port": $port },
+  "tls": { "enabled": true, "port": $tls_port, "certPath": "$work/certs/server.crt", "keyPath": "$work/certs/server.key",
+           "clientAuth": "request", "clientCaPath": "$work/certs/ca.crt", "sessionTicketKeysPath": "$work/certs/ticket.key" },
   "postgres": { "uri": "postgresql://postgres@127.0.0.1:5432/$db" },
   "redis": { "uri": "redis://127.0.0.1:6379" },
   "rateLimit": { "enabled": true, "default": { "capacity": 100000000, "refillPerSecond": 10000000 } },
@@ -136,6 +147,27 @@ run_wrk() {
   log "${rows[-1]}"
 }
 
+# run_ab <label> [ab options...]: W1 over TLS to the limiter-on instance with ab, whose -c clients
+# each open a new connection (a full handshake) per request unless given -k; a row like run_wrk's.
+w1_body=$work/w1-body.json
+printf '{"test_run":{"submission_uuid":"s-1","track_slug":"ruby","exercise_slug":"two-fer","status":"pass","duration_ms":12}}' >"$w1_body"
+run_ab() {
+  local label=$1; shift
+  local cmd="ab -t $seconds -n 100000000 -c $connections -p $w1_body -T application/json $* https://127.0.0.1:$tls_port/spi/test_runs"
+  local before_rows before_ack before_cpu before_pg out
+  before_rows=$(sql "SELECT count(*) FROM test_runs"); before_ack=$(acked POST /spi/test_runs); before_cpu=$(cpu_ticks); before_pg=$(postgres_ticks)
+  log "$label: $cmd"
+  out=$($cmd 2>&1)
+  echo "$out" >"$work/ab-${label//[^A-Za-z0-9]/_}.txt"
+  sleep 1
+  local cpu=$(( $(cpu_ticks) - before_cpu )) pg=$(( $(postgres_ticks) - before_pg ))
+  local ack=$(( $(acked POST /spi/test_runs) - before_ack )) stored=$(( $(sql "SELECT count(*) FROM test_runs") - before_rows ))
+  abv() { echo "$out" | awk -v k="$1" -v f="$2" 'index($0, k) == 1 { print $f; exit }'; }
+  rows+=("| $label | $(abv 'Requests per second' 4) | $(abv '  50%' 2) | $(abv '  99%' 2) | – | $(n=$(abv 'Non-2xx responses' 3); echo "${n:-0}") | $(abv 'Failed requests' 3) failed | $(awk -v t="$cpu" 'BEGIN { printf "%.1f", t / 100 }') | $(awk -v t="$cpu" -v n="$ack" 'BEGIN { printf "%.3f", (n > 0 ? t * 10 / n : 0) }') | $(awk -v t="$pg" -v n="$ack" 'BEGIN { printf "%.3f", (n > 0 ? t * 10 / n : 0) }') | $ack | $stored | $([ "$ack" -eq "$stored" ] && echo yes || echo NO) |")
+  commands+=("$label: \`$cmd\`")
+  log "${rows[-1]}"
+}
+
 # --- the W3 body: 4 KiB of JSON, signed once (the signature covers the body, not the headers) -----
 w3_body=$work/w3-body.json
 python3 - "$w3_body" <<'EOF'
@@ -154,7 +186,7 @@ export BENCH_W3_SIGNATURE="sha256=$(openssl dgst -sha256 -hmac "$secret" -hex <"
 # --- two instances on one database: rate limiter on (the configured default) and off ------------
 # Both stay up for the whole run so the on/off comparison below alternates between two equally
 # warm JVMs instead of comparing a first run with a restarted one.
-start_ingress limiter-off "$(free_port)" INGRESS_RATE_LIMIT_ENABLED=false
+start_ingress limiter-off "$(free_port)" INGRESS_RATE_LIMIT_ENABLED=false INGRESS_TLS_PORT="$(free_port)"
 pid_off=$pid base_off=$base
 start_ingress limiter-on "$port"
 pid_on=$pid base_on=$base
@@ -186,6 +218,11 @@ seq 1 "$jobs" | xargs -P 8 -I{} curl -fsS -o /dev/null -X POST "$base/spi/toolin
 run_wrk "W2 tooling PATCH" w2_tooling_patch.lua PATCH /spi/tooling_jobs/:id \
   "SELECT count(*) FROM ingress_events WHERE type = 'tooling_job.updated'"
 run_wrk "W3 github webhook" w3_github.lua POST /spi/webhooks/github "SELECT count(*) FROM webhook_deliveries"
+
+ab -q -t 3 -n 100000000 -c "$connections" -p "$w1_body" -T application/json "https://127.0.0.1:$tls_port/spi/test_runs" >/dev/null 2>&1 || true
+run_ab "W1 per new TLS connection (ab)"
+run_ab "W1 per new TLS connection + client certificate (ab)" -E "$work/certs/client-spiffe.pem"
+run_ab "W1 on kept-alive TLS connections (ab -k)" -k
 
 if [ "$gatling" = 1 ]; then
   # Open model at half of W1's closed-loop rate (the issue's latency target), warm-up + steady

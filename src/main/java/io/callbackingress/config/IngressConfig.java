@@ -82,7 +82,8 @@ public record IngressConfig(
   }
 
   public record Tls(boolean enabled, int port, String certPath, String keyPath, String clientAuth,
-                    String clientCaPath, boolean openssl, boolean http2, int reloadSeconds) {
+                    String clientCaPath, boolean openssl, boolean http2, int reloadSeconds,
+                    String sessionTicketKeysPath) {
     static Tls read(ConfigNode n) {
       Tls tls = new Tls(
           n.bool("enabled", false),
@@ -93,7 +94,8 @@ public record IngressConfig(
           n.string("clientCaPath", null),
           n.bool("openssl", true),
           n.bool("http2", true),
-          n.integer("reloadSeconds", 0, 0, 86_400));
+          n.integer("reloadSeconds", 0, 0, 86_400),
+          n.string("sessionTicketKeysPath", null));
       n.finish();
       if (tls.enabled && tls.certPath == null) {
         throw new ConfigException("tls.certPath", "is required when tls.enabled is true");

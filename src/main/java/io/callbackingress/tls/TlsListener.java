@@ -44,6 +44,10 @@ import org.slf4j.LoggerFactory;
  * other, and a listener must never pair a new certificate with the old key. Applying calls
  * {@link HttpServer#updateSSLOptions} on every TLS server; open connections keep their session,
  * new handshakes get the new certificate.
+ *
+ * <p>The session ticket key file ({@code tls.sessionTicketKeysPath}) is read and reloaded the same
+ * way, as part of the same set of files; a new key rotates {@link TicketKeys}, and the contexts are
+ * rebuilt even when the certificate is unchanged, since the keys live in the context.
  */
 public final class TlsListener {
 
@@ -55,14 +59,19 @@ public final class TlsListener {
   private final IngressConfig.Tls config;
   private final SSLEngineOptions engine;
   private final String engineName;
+  private final TicketKeys tickets;
   private final List<HttpServer> servers = new CopyOnWriteArrayList<>();
   private volatile Material running;
   private Material candidate;
+  /** A reload being applied: the next checks wait for it, or they would apply (and rotate) it twice. */
+  private volatile boolean applying;
 
-  private TlsListener(IngressConfig.Tls config, SSLEngineOptions engine, String engineName, Material material) {
+  private TlsListener(IngressConfig.Tls config, SSLEngineOptions engine, String engineName, TicketKeys tickets,
+                      Material material) {
     this.config = config;
     this.engine = engine;
     this.engineName = engineName;
+    this.tickets = tickets;
     this.running = material;
   }
 
@@ -74,24 +83,29 @@ public final class TlsListener {
     Material material = new Material(
         read("tls.certPath", config.certPath()),
         read("tls.keyPath", config.keyPath()),
-        config.clientAuth().equals("none") ? null : read("tls.clientCaPath", config.clientCaPath()));
+        config.clientAuth().equals("none") ? null : read("tls.clientCaPath", config.clientCaPath()),
+        config.sessionTicketKeysPath() == null ? null : readTicketKey(config.sessionTicketKeysPath()));
     boolean openssl = config.openssl() && OpenSSLEngineOptions.isAvailable();
     check(material, vertx, openssl);
     SSLEngineOptions engine;
     String engineName;
+    TicketKeys tickets = material.tickets() == null ? TicketKeys.perProcess() : TicketKeys.of(material.tickets());
     if (openssl) {
-      engine = new OpenSSLEngineOptions();
+      engine = new ListenerEngine(tickets);
       engineName = "OpenSSL (" + io.netty.handler.ssl.OpenSsl.versionString() + ")";
     } else {
       if (config.openssl()) {
         log.warn("tls.openssl is true but netty-tcnative cannot load here; falling back to the JDK engine");
+      }
+      if (config.sessionTicketKeysPath() != null) {
+        throw new ConfigException("tls.sessionTicketKeysPath", "needs the BoringSSL engine (tls.openssl true and netty-tcnative loadable)");
       }
       engine = new JdkSSLEngineOptions();
       engineName = "JDK";
     }
     log.info("TLS engine: {}; client auth {}; HTTP/2 {}", engineName, config.clientAuth(),
         config.http2() ? "by ALPN" : "off");
-    return new TlsListener(config, engine, engineName, material);
+    return new TlsListener(config, engine, engineName, tickets, material);
   }
 
   /** Which engine the handshakes run on, as logged at start. */
@@ -134,14 +148,20 @@ public final class TlsListener {
   }
 
   private void check(Vertx vertx) {
+    if (applying) {
+      return;
+    }
     Future<Buffer> caRead = running.clientCa() == null
         ? Future.succeededFuture()
         : vertx.fileSystem().readFile(config.clientCaPath());
-    Future.all(vertx.fileSystem().readFile(config.certPath()), vertx.fileSystem().readFile(config.keyPath()), caRead)
+    Future<Buffer> ticketsRead = running.tickets() == null
+        ? Future.succeededFuture()
+        : vertx.fileSystem().readFile(config.sessionTicketKeysPath());
+    Future.all(vertx.fileSystem().readFile(config.certPath()), vertx.fileSystem().readFile(config.keyPath()), caRead, ticketsRead)
         .onFailure(e -> log.warn("TLS files not readable, keeping the current certificate: {}", e.getMessage()))
         .onSuccess(all -> {
-          Material read = new Material(all.resultAt(0), all.resultAt(1), all.resultAt(2));
-          if (read.equals(running) || !read.looksLikePem()) {
+          Material read = new Material(all.resultAt(0), all.resultAt(1), all.resultAt(2), all.resultAt(3));
+          if (applying || read.equals(running) || !read.looksComplete()) {
             candidate = null;
             return;
           }
@@ -155,6 +175,10 @@ public final class TlsListener {
   }
 
   private void apply(Material material) {
+    boolean newTicketKey = material.tickets() != null && !material.tickets().equals(running.tickets());
+    if (newTicketKey) {
+      tickets.rotate(material.tickets());
+    }
     ServerSSLOptions options = new ServerSSLOptions()
         .setKeyCertOptions(material.keyCert())
         .setClientAuth(clientAuth())
@@ -164,16 +188,19 @@ public final class TlsListener {
     if (material.clientCa() != null) {
       options.setTrustOptions(material.trust());
     }
+    applying = true;
     List<Future<Boolean>> updates = new ArrayList<>();
     for (HttpServer server : servers) {
-      updates.add(server.updateSSLOptions(options));
+      // Forced: a new ticket key alone leaves the options equal, and Vert.x would keep the context.
+      updates.add(server.updateSSLOptions(options, true));
     }
     Future.all(updates)
         .onSuccess(v -> {
           running = material;
-          log.info("TLS certificate reloaded on {} listeners", updates.size());
+          log.info("TLS certificate{} reloaded on {} listeners", newTicketKey ? " and session ticket key" : "", updates.size());
         })
-        .onFailure(e -> log.error("TLS certificate reload failed, keeping the current one: {}", e.getMessage()));
+        .onFailure(e -> log.error("TLS certificate reload failed, keeping the current one: {}", e.getMessage()))
+        .onComplete(ar -> applying = false);
   }
 
   /**
@@ -208,6 +235,19 @@ public final class TlsListener {
     return ClientAuth.valueOf(config.clientAuth().toUpperCase(Locale.ROOT));
   }
 
+  private static Buffer readTicketKey(String path) {
+    try {
+      Buffer content = Buffer.buffer(Files.readAllBytes(Path.of(path)));
+      if (!TicketKeys.isKey(content)) {
+        throw new ConfigException("tls.sessionTicketKeysPath", path + " holds " + content.length() + " bytes, not "
+            + TicketKeys.FILE_BYTES + " (make one with: openssl rand " + TicketKeys.FILE_BYTES + ")");
+      }
+      return content;
+    } catch (IOException | SecurityException e) {
+      throw new ConfigException("tls.sessionTicketKeysPath", "cannot read " + path + " (" + e.getClass().getSimpleName() + ")");
+    }
+  }
+
   private static Buffer read(String key, String path) {
     try {
       Buffer content = Buffer.buffer(Files.readAllBytes(Path.of(path)));
@@ -220,8 +260,11 @@ public final class TlsListener {
     }
   }
 
-  /** The PEM contents a listener runs with; compared by value (Buffer equality is content) to notice a change. */
-  private record Material(Buffer cert, Buffer key, Buffer clientCa) {
+  /**
+   * The file contents a listener runs with (PEM, and the raw ticket key); compared by value (Buffer
+   * equality is content) to notice a change.
+   */
+  private record Material(Buffer cert, Buffer key, Buffer clientCa, Buffer tickets) {
 
     PemKeyCertOptions keyCert() {
       return new PemKeyCertOptions().setCertValue(cert).setKeyValue(key);
@@ -231,8 +274,9 @@ public final class TlsListener {
       return new PemTrustOptions().addCertValue(clientCa);
     }
 
-    boolean looksLikePem() {
-      return pem(cert) && pem(key) && (clientCa == null || pem(clientCa));
+    /** False for a file caught half-written: such a read is never applied. */
+    boolean looksComplete() {
+      return pem(cert) && pem(key) && (clientCa == null || pem(clientCa)) && (tickets == null || TicketKeys.isKey(tickets));
     }
 
     private static boolean pem(Buffer buffer) {

@@ -44,7 +44,7 @@ class ConfigTest {
                   "idleTimeoutSeconds": 60, "trustedProxies": [], "proxyProtocol": false },
         "tls": { "enabled": false, "port": 8443, "certPath": null, "keyPath": null,
                  "clientAuth": "none", "clientCaPath": null, "openssl": true, "http2": true,
-                 "reloadSeconds": 0 },
+                 "reloadSeconds": 0, "sessionTicketKeysPath": null },
         "management": { "port": null, "basicAuth": null },
         "spi": { "basePath": "/spi" },
         "families": {
@@ -127,13 +127,15 @@ class ConfigTest {
         "INGRESS_HTTP_TRUSTED_PROXIES", "10.0.0.0/8, 192.168.0.0/16",
         "INGRESS_POSTGRES_URI", "postgresql://app@db:5432/ingress",
         "INGRESS_FAMILIES_TEST_RUNS_ENABLED", "false",
-        "INGRESS_POSTGRES_BATCH_MAX_ROWS", "64"));
+        "INGRESS_POSTGRES_BATCH_MAX_ROWS", "64",
+        "INGRESS_TLS_SESSION_TICKET_KEYS_PATH", "/run/secrets/ticket.key"));
     assertEquals(9090, config.http().port());
     assertEquals(2048, config.http().maxBodyBytes());
     assertEquals(List.of("10.0.0.0/8", "192.168.0.0/16"), config.http().trustedProxies());
     assertEquals("postgresql://app@db:5432/ingress", config.postgres().uri());
     assertEquals(false, config.family("test_runs").enabled());
     assertEquals(64, config.postgres().batch().maxRows());
+    assertEquals("/run/secrets/ticket.key", config.tls().sessionTicketKeysPath());
   }
 
   @Test

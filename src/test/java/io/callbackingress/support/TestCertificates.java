@@ -69,7 +69,7 @@ public final class TestCertificates {
   public static Issued authority(String commonName) {
     KeyPair keys = keyPair();
     X500Name name = new X500Name("CN=" + commonName);
-    return sign(name, keys, name, keys, builder -> {
+    return sign(name, keys, name, keys, Instant.now().plus(Duration.ofDays(2)), builder -> {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(true));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
     });
@@ -83,6 +83,11 @@ public final class TestCertificates {
 
   /** A client certificate with the given subject CN and, in order, URI and DNS SANs (either may be null). */
   public static Issued client(Issued ca, String commonName, String uriSan, String dnsSan) {
+    return client(ca, commonName, uriSan, dnsSan, Instant.now().plus(Duration.ofDays(2)));
+  }
+
+  /** A client certificate, as above, that expires at {@code notAfter}. */
+  public static Issued client(Issued ca, String commonName, String uriSan, String dnsSan, Instant notAfter) {
     List<GeneralName> sans = new ArrayList<>();
     if (dnsSan != null) {
       sans.add(new GeneralName(GeneralName.dNSName, dnsSan));
@@ -90,13 +95,17 @@ public final class TestCertificates {
     if (uriSan != null) {
       sans.add(new GeneralName(GeneralName.uniformResourceIdentifier, uriSan));
     }
-    return leaf(ca, commonName, KeyPurposeId.id_kp_clientAuth, sans);
+    return leaf(ca, commonName, KeyPurposeId.id_kp_clientAuth, sans, notAfter);
   }
 
   private static Issued leaf(Issued ca, String commonName, KeyPurposeId purpose, List<GeneralName> sans) {
+    return leaf(ca, commonName, purpose, sans, Instant.now().plus(Duration.ofDays(2)));
+  }
+
+  private static Issued leaf(Issued ca, String commonName, KeyPurposeId purpose, List<GeneralName> sans, Instant notAfter) {
     KeyPair keys = keyPair();
     X500Name issuer = X500Name.getInstance(ca.certificate.getSubjectX500Principal().getEncoded());
-    return sign(new X500Name("O=callback-ingress tests,CN=" + commonName), keys, issuer, ca.keys, builder -> {
+    return sign(new X500Name("O=callback-ingress tests,CN=" + commonName), keys, issuer, ca.keys, notAfter, builder -> {
       builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(false));
       builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyEncipherment));
       builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(purpose));
@@ -112,11 +121,11 @@ public final class TestCertificates {
     void add(X509v3CertificateBuilder builder) throws IOException, GeneralSecurityException;
   }
 
-  private static Issued sign(X500Name subject, KeyPair keys, X500Name issuer, KeyPair issuerKeys, Extensions extensions) {
+  private static Issued sign(X500Name subject, KeyPair keys, X500Name issuer, KeyPair issuerKeys, Instant notAfter,
+                             Extensions extensions) {
     try {
-      Instant now = Instant.now();
       X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, new BigInteger(64, RANDOM).abs(),
-          Date.from(now.minus(Duration.ofHours(1))), Date.from(now.plus(Duration.ofDays(2))), subject, keys.getPublic());
+          Date.from(Instant.now().minus(Duration.ofHours(1))), Date.from(notAfter), subject, keys.getPublic());
       builder.addExtension(Extension.subjectKeyIdentifier, false,
           new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
       extensions.add(builder);

@@ -20,6 +20,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.Iterator;
@@ -30,6 +31,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.net.ssl.KeyManagerFactory;
 
 /**
  * Open-model load on a running callback-ingress: arrivals do not wait for answers, so a slow
@@ -47,6 +49,12 @@ import javax.crypto.spec.SecretKeySpec;
  * {@code gatling.rate} users/s, a steady phase at that rate, a {@code stressPeakUsers} spike of
  * {@code gatling.peak} users, and a ramp from the rate to twice it ({@code gatling.profile=steady}
  * keeps only the warm-up and the steady phase). One request per virtual user.
+ *
+ * <p>{@code gatling.profile=lambda} is how AWS Lambda callers arrive: the steady profile with every
+ * callback on a new connection of its own (a cold container, or a client whose ~5 s keep-alive
+ * has lapsed) — point {@code base.url} at the HTTPS port and each callback pays a full TLS
+ * handshake; {@code gatling.clientKeyStore} (PKCS#12, password {@code gatling.clientKeyStorePassword},
+ * default empty) adds a client certificate, as an mTLS family needs.
  *
  * <p>System properties: {@code base.url} (default http://127.0.0.1:8080), {@code workloads}
  * (w1,w2,w3), {@code gatling.rate} (users/s, default 50), {@code gatling.seconds} (steady and ramp
@@ -66,9 +74,15 @@ public class IngressSimulation extends Simulation {
   private static final double RATE = Double.parseDouble(System.getProperty("gatling.rate", "50"));
   private static final int SECONDS = Integer.getInteger("gatling.seconds", 5);
   private static final int PEAK = Integer.getInteger("gatling.peak", 200);
-  /** {@code full}: warm-up, steady, spike, ramp; {@code steady}: warm-up and steady only (latency at a fixed rate). */
-  private static final boolean FULL_PROFILE = !"steady".equals(System.getProperty("gatling.profile", "full"));
-  private static final boolean SHARE_CONNECTIONS = Boolean.parseBoolean(System.getProperty("gatling.shareConnections", "true"));
+  /**
+   * {@code full}: warm-up, steady, spike, ramp; {@code steady}: warm-up and steady only (latency at a
+   * fixed rate); {@code lambda}: steady, a new connection per callback.
+   */
+  private static final String PROFILE = profileName();
+  private static final boolean FULL_PROFILE = PROFILE.equals("full");
+  private static final boolean SHARE_CONNECTIONS = !PROFILE.equals("lambda")
+      && Boolean.parseBoolean(System.getProperty("gatling.shareConnections", "true"));
+  private static final String CLIENT_KEY_STORE = System.getProperty("gatling.clientKeyStore");
   private static final int P99_MS = Integer.getInteger("gatling.p99ms", 10);
   private static final double MAX_FAILED_PERCENT = Double.parseDouble(System.getProperty("gatling.maxFailedPercent", "1"));
   /** Enough jobs that concurrent PATCHes rarely queue on one row's lock. */
@@ -77,14 +91,38 @@ public class IngressSimulation extends Simulation {
   private final String runId = Long.toString(System.currentTimeMillis(), 36);
   private final AtomicLong counter = new AtomicLong();
   private final String webhookBody = webhookBody();
-  private final String webhookSignature = "sha256=" + hmacHex(firstSecret(), webhookBody);
+  private final String webhookSignature = WORKLOADS.contains("w3") ? "sha256=" + hmacHex(firstSecret(), webhookBody) : null;
 
-  private final HttpProtocolBuilder protocol = shared(http.baseUrl(BASE_URL)
+  private final HttpProtocolBuilder protocol = clientCertificate(shared(http.baseUrl(BASE_URL)
       .acceptHeader("application/json")
-      .contentTypeHeader("application/json"));
+      .contentTypeHeader("application/json")));
 
   private static HttpProtocolBuilder shared(HttpProtocolBuilder builder) {
     return SHARE_CONNECTIONS ? builder.shareConnections() : builder;
+  }
+
+  private static HttpProtocolBuilder clientCertificate(HttpProtocolBuilder builder) {
+    if (CLIENT_KEY_STORE == null) {
+      return builder;
+    }
+    char[] password = System.getProperty("gatling.clientKeyStorePassword", "").toCharArray();
+    try (var in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(CLIENT_KEY_STORE))) {
+      KeyStore store = KeyStore.getInstance("PKCS12");
+      store.load(in, password);
+      KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      keys.init(store, password);
+      return builder.perUserKeyManagerFactory(user -> keys);
+    } catch (java.io.IOException | GeneralSecurityException e) {
+      throw new IllegalStateException("gatling.clientKeyStore " + CLIENT_KEY_STORE + " is not a readable PKCS#12 key store", e);
+    }
+  }
+
+  private static String profileName() {
+    String name = System.getProperty("gatling.profile", "full");
+    if (!List.of("full", "steady", "lambda").contains(name)) {
+      throw new IllegalArgumentException("gatling.profile is full, steady or lambda, not " + name);
+    }
+    return name;
   }
 
   private final ScenarioBuilder w1 = scenario("W1 POST /spi/test_runs")
