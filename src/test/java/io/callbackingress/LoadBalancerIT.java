@@ -3,10 +3,11 @@ package io.callbackingress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callbackingress.support.Db;
 import io.callbackingress.support.HaProxy;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
-import io.callbackingress.support.JsonMessages;
+import io.callbackingress.support.LiveSubscription;
 import io.callbackingress.support.RawHttp;
 import io.callbackingress.support.RedisCommand;
 import io.callbackingress.support.SteadyLoad;
@@ -20,13 +21,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -36,8 +32,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -161,33 +155,24 @@ class LoadBalancerIT {
     assertEquals("true", retried.headers().firstValue("Idempotent-Replayed").orElseThrow());
     assertEquals(new JsonObject(first.body()), new JsonObject(retried.body()));
     assertEquals(List.of(new JsonObject(first.body()).getString("id")),
-        column("SELECT id FROM test_runs WHERE submission_uuid = '" + submission + "'"), "stored once");
+        new Db(database).column("SELECT id FROM test_runs WHERE submission_uuid = '" + submission + "'"), "stored once");
   }
 
   @Test
   @Order(3)
   void aSubscriberOnOneReplicaGetsTheEventsWrittenThroughAnother() throws Exception {
-    BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
-    WebSocket socket = client.newWebSocketBuilder()
-        .header(HaProxy.REPLICA, "r1")
-        .buildAsync(URI.create("ws://127.0.0.1:" + haProxy.port() + "/spi/live"), new JsonMessages(messages))
-        .get(10, TimeUnit.SECONDS);
-    try {
-      socket.sendText(new JsonObject().put("subscribe", "events").encode(), true).get(5, TimeUnit.SECONDS);
-      assertEquals(new JsonObject().put("subscribed", "events"), messages.poll(5, TimeUnit.SECONDS));
+    try (LiveSubscription live = LiveSubscription.open(client, haProxy.port(), "events", Map.of(HaProxy.REPLICA, "r1"))) {
 
       HttpResponse<String> created = post("/spi/test_runs", testRun(UUID.randomUUID().toString()), Map.of(HaProxy.REPLICA, "r3"));
       assertEquals(201, created.statusCode(), created.body());
       assertEquals("r3", created.headers().firstValue(HaProxy.SERVED_BY).orElseThrow());
       String id = new JsonObject(created.body()).getString("id");
 
-      JsonObject event = nextEventAbout(messages, id);
+      JsonObject event = live.nextEventAbout(id);
       assertEquals("test_run.created", event.getString("type"));
       assertEquals("events", event.getString("channel"));
-      assertEquals(List.of("test_run.created"), column("SELECT type FROM ingress_events WHERE id = '" + event.getString("id") + "'"),
+      assertEquals(List.of("test_run.created"), new Db(database).column("SELECT type FROM ingress_events WHERE id = '" + event.getString("id") + "'"),
           "the event is the one stored in the outbox");
-    } finally {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
     }
   }
 
@@ -207,7 +192,7 @@ class LoadBalancerIT {
       TimeUnit.SECONDS.sleep(1);
       result = load.stop();
     }
-    List<String> stored = column("SELECT submission_uuid FROM test_runs WHERE submission_uuid LIKE 'rolling-%'");
+    List<String> stored = new Db(database).column("SELECT submission_uuid FROM test_runs WHERE submission_uuid LIKE 'rolling-%'");
     Map<String, Long> copies = stored.stream().collect(Collectors.groupingBy(Function.identity(), Collectors.counting()));
     long storedOnce = result.succeeded().stream().filter(submission -> copies.getOrDefault(submission, 0L) == 1).count();
     System.out.printf("rolling restart of %d replicas: %d requests sent, %d 2xx, %d failed, %d stored%n",
@@ -270,26 +255,7 @@ class LoadBalancerIT {
     }
   }
 
-  private List<String> column(String sql) throws SQLException {
-    List<String> values = new ArrayList<>();
-    try (Connection c = TestServices.jdbc(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        values.add(rs.getString(1));
-      }
-    }
-    return values;
-  }
 
-  private static JsonObject nextEventAbout(BlockingQueue<JsonObject> messages, String id) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      JsonObject message = messages.poll(100, TimeUnit.MILLISECONDS);
-      if (message != null && message.getJsonObject("data") != null && id.equals(message.getJsonObject("data").getString("id"))) {
-        return message;
-      }
-    }
-    throw new AssertionError("no event about " + id + " within 10 s");
-  }
 
   /** A raw HTTP/1.1 answer: status, headers, body. */
   private record Answer(int status, Map<String, String> headers, String body) {

@@ -4,10 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.callbackingress.support.Db;
 import io.callbackingress.support.Eventually;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
-import io.callbackingress.support.JsonMessages;
+import io.callbackingress.support.LiveSubscription;
 import io.callbackingress.support.PgBouncer;
 import io.callbackingress.support.SteadyLoad;
 import io.callbackingress.support.TestServices;
@@ -18,19 +19,13 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.WebSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,25 +108,17 @@ class PgBouncerIT {
     for (int port : ports) {
       Eventually.await(Duration.ofSeconds(20), "replica on " + port + " LISTENing", () -> metric(port, "ingress_live_listening") == 1);
     }
-    BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();
-    WebSocket socket = client.newWebSocketBuilder()
-        .buildAsync(URI.create("ws://127.0.0.1:" + ports.get(1) + "/spi/live"), new JsonMessages(messages))
-        .get(10, TimeUnit.SECONDS);
-    try {
-      socket.sendText(new JsonObject().put("subscribe", "events").encode(), true).get(5, TimeUnit.SECONDS);
-      assertEquals(new JsonObject().put("subscribed", "events"), messages.poll(5, TimeUnit.SECONDS));
+    try (LiveSubscription live = LiveSubscription.open(client, ports.get(1), "events", Map.of())) {
 
       HttpResponse<String> created = post(ports.get(0), testRun("live-" + System.nanoTime()));
       assertEquals(201, created.statusCode(), created.body());
       String id = new JsonObject(created.body()).getString("id");
 
-      JsonObject event = nextEventAbout(messages, id);
+      JsonObject event = live.nextEventAbout(id);
       assertEquals("test_run.created", event.getString("type"));
       assertEquals("events", event.getString("channel"));
-      assertEquals(List.of("test_run.created"), column("SELECT type FROM ingress_events WHERE id = '" + event.getString("id") + "'"),
+      assertEquals(List.of("test_run.created"), new Db(database).column("SELECT type FROM ingress_events WHERE id = '" + event.getString("id") + "'"),
           "the event is the one stored in the outbox");
-    } finally {
-      socket.sendClose(WebSocket.NORMAL_CLOSURE, "done");
     }
   }
 
@@ -143,7 +130,7 @@ class PgBouncerIT {
       TimeUnit.MILLISECONDS.sleep(BURST.toMillis());
       result = load.stop();
     }
-    List<String> stored = column("SELECT id || ' ' || submission_uuid FROM test_runs WHERE submission_uuid LIKE 'burst-%'");
+    List<String> stored = new Db(database).column("SELECT id || ' ' || submission_uuid FROM test_runs WHERE submission_uuid LIKE 'burst-%'");
     System.out.printf("W1 burst through PgBouncer (transaction mode), %d callers for %d s over 2 replicas:"
         + " %d sent, %d acknowledged, %d failed, %d stored%n",
         CALLERS, BURST.toSeconds(), result.sent(), result.succeeded().size(), result.failures().size(), stored.size());
@@ -173,7 +160,7 @@ class PgBouncerIT {
         () -> retentionLines().stream().anyMatch(line -> line.contains("retention run: deleted")));
     List<String> lines = retentionLines();
     assertEquals(List.of(), lines.stream().filter(line -> line.contains("failed")).toList(), "retention runs that failed");
-    assertTrue(Long.parseLong(column("SELECT count(*) FROM pg_inherits WHERE inhparent = 'test_runs'::regclass").get(0)) > 2,
+    assertTrue(Long.parseLong(new Db(database).column("SELECT count(*) FROM pg_inherits WHERE inhparent = 'test_runs'::regclass").get(0)) > 2,
         "partitions ahead of the clock were made: " + lines);
   }
 
@@ -235,26 +222,5 @@ class PgBouncerIT {
     }
   }
 
-  private List<String> column(String sql) {
-    List<String> values = new ArrayList<>();
-    try (Connection c = TestServices.jdbc(database); Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
-      while (rs.next()) {
-        values.add(rs.getString(1));
-      }
-    } catch (SQLException e) {
-      throw new AssertionError(sql, e);
-    }
-    return values;
-  }
 
-  private static JsonObject nextEventAbout(BlockingQueue<JsonObject> messages, String id) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      JsonObject message = messages.poll(100, TimeUnit.MILLISECONDS);
-      if (message != null && message.getJsonObject("data") != null && id.equals(message.getJsonObject("data").getString("id"))) {
-        return message;
-      }
-    }
-    throw new AssertionError("no event about " + id + " within 10 s");
-  }
 }
