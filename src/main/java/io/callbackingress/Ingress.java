@@ -268,9 +268,9 @@ public final class Ingress {
       deployments.add(lag.result());
       readinessRefresh = readiness.refreshEvery(vertx, READINESS_REFRESH_MS);
     }).onSuccess(v -> log.info(
-        "callback-ingress listening on {}:{}{} with {} event loops; families {}",
+        "callback-ingress listening on {}:{}{} with {} event loops ({} transport); families {}",
         config.http().host(), config.http().port(), tls == null ? "" : " and TLS " + config.tls().port(),
-        instances, families.keySet())).mapEmpty();
+        instances, vertx.isNativeTransportEnabled() ? "native epoll" : "NIO", families.keySet())).mapEmpty();
   }
 
   /** Readiness DOWN, everything else still served: the first step of a drain (SPEC 7). */

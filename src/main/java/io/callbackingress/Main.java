@@ -52,6 +52,7 @@ public final class Main {
       vertx = Vertx.builder()
           .with(new VertxOptions()
               .setEventLoopPoolSize(loops)
+              .setPreferNativeTransport(true)
               .setMetricsOptions(PrometheusRegistry.vertxMetricsOptions()))
           .withMetrics(new AcceptedPeers(new MicrometerMetricsFactory(registry)))
           .build();
