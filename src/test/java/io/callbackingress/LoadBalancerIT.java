@@ -12,7 +12,7 @@ import io.callbackingress.support.RawHttp;
 import io.callbackingress.support.RedisCommand;
 import io.callbackingress.support.SteadyLoad;
 import io.callbackingress.support.TestServices;
-import io.vertx.core.json.JsonArray;
+import io.callbackingress.support.W1Bodies;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -213,26 +213,17 @@ class LoadBalancerIT {
   /** One W1 write of the steady stream: its submission id on a 2xx, else what went wrong. */
   private SteadyLoad.Outcome postSteadyRun(long sequence) {
     String submission = "rolling-" + sequence;
-    try {
+    return SteadyLoad.Outcome.of(submission, () -> {
       HttpResponse<String> response = post("/spi/test_runs", testRun(submission), Map.of());
       return response.statusCode() / 100 == 2
           ? SteadyLoad.Outcome.success(submission)
           : SteadyLoad.Outcome.failure(submission + ": " + response.statusCode() + " " + response.body()
               + " from " + response.headers().firstValue(HaProxy.SERVED_BY).orElse("HAProxy itself"));
-    } catch (IOException e) {
-      return SteadyLoad.Outcome.failure(submission + ": " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return SteadyLoad.Outcome.failure(submission + ": interrupted");
-    }
+    });
   }
 
   private static JsonObject testRun(String submission) {
-    return new JsonObject().put("test_run", new JsonObject()
-        .put("submission_uuid", submission).put("track_slug", "java").put("exercise_slug", "two-fer")
-        .put("user_handle", "lb").put("status", "pass").put("duration_ms", 12)
-        .put("tests", new JsonArray().add(new JsonObject().put("name", "t1").put("status", "pass")))
-        .put("output", "ok"));
+    return W1Bodies.testRun(submission, "lb");
   }
 
   private HttpResponse<String> post(String path, JsonObject body, Map<String, String> headers)

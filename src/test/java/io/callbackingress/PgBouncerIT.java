@@ -12,7 +12,7 @@ import io.callbackingress.support.LiveSubscription;
 import io.callbackingress.support.PgBouncer;
 import io.callbackingress.support.SteadyLoad;
 import io.callbackingress.support.TestServices;
-import io.vertx.core.json.JsonArray;
+import io.callbackingress.support.W1Bodies;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.net.URI;
@@ -175,26 +175,17 @@ class PgBouncerIT {
   /** One write of the burst, to either replica by turns: its stored id and submission on a 201, else what went wrong. */
   private SteadyLoad.Outcome postBurstRun(long sequence) {
     String submission = "burst-" + sequence;
-    try {
+    return SteadyLoad.Outcome.of(submission, () -> {
       HttpResponse<String> response = post(ports.get((int) (sequence % 2)), testRun(submission));
       if (response.statusCode() != 201) {
         return SteadyLoad.Outcome.failure(submission + ": " + response.statusCode() + " " + response.body());
       }
       return SteadyLoad.Outcome.success(new JsonObject(response.body()).getString("id") + " " + submission);
-    } catch (IOException e) {
-      return SteadyLoad.Outcome.failure(submission + ": " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return SteadyLoad.Outcome.failure(submission + ": interrupted");
-    }
+    });
   }
 
   private static JsonObject testRun(String submission) {
-    return new JsonObject().put("test_run", new JsonObject()
-        .put("submission_uuid", submission).put("track_slug", "java").put("exercise_slug", "two-fer")
-        .put("user_handle", "pgbouncer").put("status", "pass").put("duration_ms", 12)
-        .put("tests", new JsonArray().add(new JsonObject().put("name", "t1").put("status", "pass")))
-        .put("output", "ok"));
+    return W1Bodies.testRun(submission, "pgbouncer");
   }
 
   private HttpResponse<String> post(int port, JsonObject body) throws IOException, InterruptedException {

@@ -44,7 +44,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -304,20 +303,16 @@ class PostgresFailoverIT {
   /** One W1 write: its id on a 2xx, remembering when it was sent; else its status and body. */
   private SteadyLoad.Outcome postRun(JarReplica ingress, String prefix, long sequence, Map<String, Long> sentAt) {
     long sent = System.nanoTime();
-    try {
-      HttpResponse<String> answer = post(ingress, prefix + "-" + sequence);
+    String submission = prefix + "-" + sequence;
+    return SteadyLoad.Outcome.of(submission, () -> {
+      HttpResponse<String> answer = post(ingress, submission);
       if (answer.statusCode() / 100 != 2) {
         return SteadyLoad.Outcome.failure(answer.statusCode() + " " + answer.body());
       }
       String id = new JsonObject(answer.body()).getString("id");
       sentAt.put(id, sent);
       return SteadyLoad.Outcome.success(id);
-    } catch (IOException e) {
-      return SteadyLoad.Outcome.failure("no answer: " + e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return SteadyLoad.Outcome.failure("interrupted");
-    }
+    });
   }
 
   private HttpResponse<String> post(JarReplica ingress, String submission) throws IOException, InterruptedException {

@@ -1,5 +1,6 @@
 package io.callbackingress.support;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -24,6 +25,11 @@ public final class SteadyLoad implements AutoCloseable {
     Outcome send(long sequence);
   }
 
+  /** An HTTP exchange that may fail to happen at all. */
+  public interface Exchange {
+    Outcome run() throws IOException, InterruptedException;
+  }
+
   /** A request's outcome: what identifies it when it succeeded, or what went wrong. */
   public record Outcome(String success, String failure) {
     public static Outcome success(String id) {
@@ -32,6 +38,18 @@ public final class SteadyLoad implements AutoCloseable {
 
     public static Outcome failure(String reason) {
       return new Outcome(null, reason);
+    }
+
+    /** The exchange's outcome, or a failure named {@code label} when no answer came. */
+    public static Outcome of(String label, Exchange exchange) {
+      try {
+        return exchange.run();
+      } catch (IOException e) {
+        return failure(label + ": no answer: " + e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return failure(label + ": interrupted");
+      }
     }
   }
 
