@@ -12,7 +12,7 @@ import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.impl.Http1xServerConnection;
 import java.util.Collections;
 import java.util.IdentityHashMap;
-import java.util.List;
+import java.util.Iterator;
 import java.util.Set;
 
 /**
@@ -76,11 +76,17 @@ public final class RequestHeadCheck extends ChannelInboundHandlerAdapter {
         && !target.regionMatches(true, 0, "https://", 0, 8)) {
       return RefusedRequestHead.noSuchTarget();
     }
-    List<String> hosts = request.headers().getAll(HttpHeaderNames.HOST);
-    if (hosts.size() > 1) {
-      return RefusedRequestHead.duplicateHost();
+    return hasSecondHost(request) ? RefusedRequestHead.duplicateHost() : null;
+  }
+
+  /** Walks the Host values without collecting them: this runs for every request. */
+  private static boolean hasSecondHost(HttpRequest request) {
+    Iterator<String> hosts = request.headers().valueStringIterator(HttpHeaderNames.HOST);
+    if (!hosts.hasNext()) {
+      return false;
     }
-    return null;
+    hosts.next();
+    return hosts.hasNext();
   }
 
   /**

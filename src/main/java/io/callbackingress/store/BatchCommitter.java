@@ -15,8 +15,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -117,7 +117,7 @@ public final class BatchCommitter {
 
     /** Everything after BEGIN ({@code begun}, in flight), COMMIT included. */
     Future<List<Reply>> execute(Future<Void> begun) {
-      List<IdempotencyKey> carried = batch.stream().map(PendingWrite::marker).filter(Objects::nonNull).distinct().toList();
+      List<IdempotencyKey> carried = carriedMarkers();
       if (carried.isEmpty()) {
         return claimAndWrite(begun);
       }
@@ -126,6 +126,20 @@ public final class BatchCommitter {
         skipCommitted(carried, free.result());
         return claimAndWrite(Future.succeededFuture());
       });
+    }
+
+    /** The distinct markers replayed writes carry; none for a live batch, found without allocating. */
+    private List<IdempotencyKey> carriedMarkers() {
+      Set<IdempotencyKey> markers = null;
+      for (PendingWrite<?> write : batch) {
+        if (write.marker() != null) {
+          if (markers == null) {
+            markers = new LinkedHashSet<>();
+          }
+          markers.add(write.marker());
+        }
+      }
+      return markers == null ? List.of() : List.copyOf(markers);
     }
 
     /** Marks the writes whose earlier batch did commit: its marker was taken. */
