@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,10 +23,12 @@ public final class LiveSubscription implements AutoCloseable {
 
   private final WebSocket socket;
   private final BlockingQueue<JsonObject> messages;
+  private final String channel;
 
-  private LiveSubscription(WebSocket socket, BlockingQueue<JsonObject> messages) {
+  private LiveSubscription(WebSocket socket, BlockingQueue<JsonObject> messages, String channel) {
     this.socket = socket;
     this.messages = messages;
+    this.channel = channel;
   }
 
   /** Subscribes to {@code channel} at {@code port}, sending {@code headers} with the upgrade. */
@@ -36,7 +39,7 @@ public final class LiveSubscription implements AutoCloseable {
     headers.forEach(builder::header);
     WebSocket socket = builder.buildAsync(URI.create("ws://127.0.0.1:" + port + "/spi/live"), new JsonMessages(messages))
         .get(10, TimeUnit.SECONDS);
-    LiveSubscription subscription = new LiveSubscription(socket, messages);
+    LiveSubscription subscription = new LiveSubscription(socket, messages, channel);
     socket.sendText(new JsonObject().put("subscribe", channel).encode(), true).get(5, TimeUnit.SECONDS);
     assertEquals(new JsonObject().put("subscribed", channel), messages.poll(5, TimeUnit.SECONDS));
     return subscription;
@@ -52,6 +55,19 @@ public final class LiveSubscription implements AutoCloseable {
       }
     }
     throw new AssertionError("no event about " + id + " within " + EVENT_LIMIT.toSeconds() + " s");
+  }
+
+  /**
+   * The next event about {@code id}, checked to be of {@code type}, on this subscription's channel,
+   * and the very event stored in the outbox of {@code outbox}.
+   */
+  public JsonObject nextStoredEventAbout(String id, String type, Db outbox) throws InterruptedException {
+    JsonObject event = nextEventAbout(id);
+    assertEquals(type, event.getString("type"));
+    assertEquals(channel, event.getString("channel"));
+    assertEquals(List.of(type), outbox.column("SELECT type FROM ingress_events WHERE id = '" + event.getString("id") + "'"),
+        "the event is the one stored in the outbox");
+    return event;
   }
 
   @Override
