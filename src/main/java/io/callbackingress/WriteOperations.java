@@ -3,6 +3,7 @@ package io.callbackingress;
 import io.callbackingress.spi.ConfigException;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.WriteOperation;
+import io.callbackingress.store.RecordCodec;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -30,9 +31,19 @@ final class WriteOperations {
         throw new ConfigException("families." + family, "declares the write operation \"" + operation.name()
             + "\", which the family \"" + first + "\" declares too");
       }
+      spoolable(family, operation);
       byName.put(operation.name(), operation);
     }));
     return new WriteOperations(Map.copyOf(byName), Map.copyOf(familyByName));
+  }
+
+  /** An input the spool could not keep would surface only as a dead letter after an outage: refuse it now. */
+  private static void spoolable(String family, WriteOperation<?> operation) {
+    try {
+      RecordCodec.of(operation.input());
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException("families." + family, "the write operation \"" + operation.name() + "\": " + e.getMessage());
+    }
   }
 
   Map<String, WriteOperation<?>> byName() {

@@ -3,7 +3,7 @@ package io.callbackingress;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callbackingress.spi.Signatures;
+import io.callbackingress.spi.toolkit.Signatures;
 import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;

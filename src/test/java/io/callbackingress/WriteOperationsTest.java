@@ -4,9 +4,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.FamilyContext;
+import io.callbackingress.spi.WriteOperation;
 import io.callbackingress.support.ProbeFamily;
+import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -33,5 +38,33 @@ class WriteOperationsTest {
     String name = new ProbeFamily().operations().get(0).name();
     assertEquals("config: families.copy: declares the write operation \"" + name
         + "\", which the family \"probe\" declares too", refused.getMessage());
+  }
+
+  record Unspoolable(String id, Instant at) {}
+
+  @Test
+  void anOperationWhoseInputTheSpoolCannotKeepStopsStartUp() {
+    EndpointFamily family = new EndpointFamily() {
+      @Override
+      public String name() {
+        return "probe";
+      }
+
+      @Override
+      public List<Endpoint> endpoints(FamilyContext context) {
+        return List.of();
+      }
+
+      @Override
+      public List<WriteOperation<?>> operations() {
+        return List.of(WriteOperation.of("probe.unspoolable", Unspoolable.class, (sql, input, context) -> null));
+      }
+    };
+
+    ConfigException refused = assertThrows(ConfigException.class, () -> WriteOperations.of(Map.of("probe", family)));
+
+    assertEquals("config: families.probe: the write operation \"probe.unspoolable\": " + Unspoolable.class.getName()
+        + ".at: a spooled write's input holds strings, boxed numbers and booleans, JSON objects and arrays or bytes,"
+        + " not java.time.Instant", refused.getMessage());
   }
 }

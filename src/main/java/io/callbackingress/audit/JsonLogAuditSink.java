@@ -21,7 +21,7 @@ public final class JsonLogAuditSink implements AuditSink {
   @Override
   public void record(AuditRecord record) {
     if (audit.isInfoEnabled()) {
-      audit.info(record.toJsonLine());
+      audit.info(AuditLine.of(record));
     }
   }
 }

@@ -4,7 +4,7 @@ import io.callbackingress.spi.AuthProvider;
 import io.callbackingress.spi.AuthSettings;
 import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.ConfigException;
-import io.callbackingress.spi.Secrets;
+import io.callbackingress.spi.toolkit.Secrets;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.List;

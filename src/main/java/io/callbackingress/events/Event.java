@@ -1,6 +1,6 @@
 package io.callbackingress.events;
 
-import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.toolkit.TimeOrderedIds;
 import io.vertx.core.json.JsonObject;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;

@@ -1,7 +1,7 @@
 package io.callbackingress.http;
 
 import io.callbackingress.spi.ApiException;
-import io.callbackingress.spi.MediaTypes;
+import io.callbackingress.spi.toolkit.MediaTypes;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

@@ -1,6 +1,6 @@
 package io.callbackingress.http;
 
-import io.callbackingress.spi.Identifiers;
+import io.callbackingress.spi.toolkit.Identifiers;
 import java.util.Map;
 
 /** SPEC 2.6: a path id that no row can have is answered 404 before any lookup. */

@@ -10,7 +10,7 @@ import io.callbackingress.spi.AuditSink;
 import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.IdempotencyKey;
-import io.callbackingress.spi.JsonBodies;
+import io.callbackingress.spi.toolkit.JsonBodies;
 import io.callbackingress.spi.MetricsCollector;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.Violations;

@@ -1,6 +1,6 @@
 package io.callbackingress.http;
 
-import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.toolkit.TimeOrderedIds;
 import java.util.UUID;
 
 /** SPEC 2.2: the caller's X-Request-Id when it is 1–128 chars of [A-Za-z0-9._-], else a new UUID. */

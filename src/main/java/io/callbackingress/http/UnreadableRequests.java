@@ -1,6 +1,6 @@
 package io.callbackingress.http;
 
-import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.toolkit.TimeOrderedIds;
 import io.vertx.core.Handler;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;

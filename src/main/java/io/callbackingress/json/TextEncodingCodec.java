@@ -1,6 +1,6 @@
 package io.callbackingress.json;
 
-import io.callbackingress.spi.JsonText;
+import io.callbackingress.json.JsonText;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

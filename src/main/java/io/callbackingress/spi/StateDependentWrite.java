@@ -5,7 +5,7 @@ import io.vertx.sqlclient.SqlConnection;
 import java.util.function.Function;
 
 /** What {@link WriteOperation#of} makes: a write run by its executor, answered {@code whenSpooled} while spooled. */
-record StateDependentWrite<T extends Record>(String name, RecordCodec<T> codec, WriteOperation.Executor<T> executor,
+record StateDependentWrite<T extends Record>(String name, Class<T> input, WriteOperation.Executor<T> executor,
                                              Function<T, Reply> spooledAnswer) implements WriteOperation<T> {
 
   @Override

@@ -10,7 +10,7 @@ import java.util.function.Function;
 /**
  * A named write of a typed input, a record, that can wait in the spool while Postgres is away
  * and run later — after a restart too — exactly as it would have run at once (SPEC 7): its
- * {@link #codec()} turns the input into JSON and back. Anything the write generates (ids) is
+ * input, a record of the kinds {@link #input()} names, is kept as JSON with one key per component. Anything the write generates (ids) is
  * generated before, into its input, so a replay answers what the caller was told.
  *
  * <p>A write should be shaped so its outcomes — created, not found, conflict, stale — come back
@@ -26,8 +26,14 @@ public interface WriteOperation<T extends Record> {
   /** Unique across families: how a spooled write finds its operation again. */
   String name();
 
-  /** The input as it is spooled. */
-  RecordCodec<T> codec();
+  /**
+   * The input's type. A spooled write keeps it as a JSON object with one key per component, named
+   * in snake_case ({@code submissionUuid} → {@code submission_uuid}); components may be strings,
+   * boxed numbers and booleans, {@code JsonObject}, {@code JsonArray} and {@code byte[]} (base64).
+   * Any other component stops start-up. Renaming a component changes what a spool written by an
+   * earlier version holds: add components, do not rename them.
+   */
+  Class<T> input();
 
   /** Sends the statements on {@code sql} (pipelined with the batch's other writes) and returns the answer. */
   Future<Reply> execute(SqlConnection sql, T input, WriteContext context);
@@ -74,6 +80,6 @@ public interface WriteOperation<T extends Record> {
   /** A write whose spooled answer is {@code whenSpooled}: what it will answer unless stored state says otherwise. */
   static <T extends Record> WriteOperation<T> of(String name, Class<T> input, Executor<T> executor,
                                                  Function<T, Reply> whenSpooled) {
-    return new StateDependentWrite<>(name, RecordCodec.of(input), executor, whenSpooled);
+    return new StateDependentWrite<>(name, input, executor, whenSpooled);
   }
 }

@@ -3,7 +3,7 @@ package io.callbackingress.store;
 import io.callbackingress.events.Event;
 import io.callbackingress.events.EventOutbox;
 import io.callbackingress.spi.IdempotencyKey;
-import io.callbackingress.spi.InsertOperation;
+import io.callbackingress.spi.toolkit.InsertOperation;
 import io.callbackingress.spi.MetricsCollector;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.WriteContext;

@@ -1,7 +1,6 @@
 package io.callbackingress.store;
 
 import io.callbackingress.spi.ApiException;
-import io.callbackingress.spi.RecordCodec;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.WriteContext;
 import io.callbackingress.spi.WriteOperation;
@@ -43,8 +42,8 @@ final class ClearingWrite<T extends Record> implements WriteOperation<T> {
   }
 
   @Override
-  public RecordCodec<T> codec() {
-    return write.codec();
+  public Class<T> input() {
+    return write.input();
   }
 
   @Override

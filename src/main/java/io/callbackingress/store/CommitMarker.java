@@ -2,7 +2,7 @@ package io.callbackingress.store;
 
 import io.callbackingress.spi.IdempotencyKey;
 import io.callbackingress.spi.Reply;
-import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.toolkit.TimeOrderedIds;
 import io.vertx.core.json.JsonObject;
 
 /**

@@ -2,7 +2,7 @@ package io.callbackingress.store;
 
 import io.callbackingress.spi.ApiException;
 import io.callbackingress.spi.DeadLetterOperations;
-import io.callbackingress.spi.Storable;
+import io.callbackingress.spi.toolkit.Storable;
 import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

@@ -1,6 +1,6 @@
 package io.callbackingress.store;
 
-import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.toolkit.TimeOrderedIds;
 import io.callbackingress.spool.DeadLetter;
 import io.callbackingress.spool.Spool;
 import io.callbackingress.spool.SpoolRecord;

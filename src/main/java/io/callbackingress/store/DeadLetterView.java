@@ -1,7 +1,7 @@
 package io.callbackingress.store;
 
-import io.callbackingress.spi.Sanitizer;
-import io.callbackingress.spi.Storable;
+import io.callbackingress.spi.toolkit.Sanitizer;
+import io.callbackingress.spi.toolkit.Storable;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -29,7 +29,7 @@ record PendingWrite<T extends Record>(String requestId, IdempotencyKey key, Writ
 
   /** The input as JSON, as the spool keeps it. */
   JsonObject inputAsJson() {
-    return operation.codec().encode(input);
+    return RecordCodec.of(operation.input()).encode(input);
   }
 
   /** The write as it is spooled, with the marker of the batch it may have committed in (or null). */
@@ -39,7 +39,7 @@ record PendingWrite<T extends Record>(String requestId, IdempotencyKey key, Writ
 
   /** A spooled write, to replay. Throws when its input is not one of the operation's. */
   static <T extends Record> PendingWrite<T> replay(SpooledWrite spooled, WriteOperation<T> operation) {
-    return new PendingWrite<>(spooled.requestId(), spooled.key(), operation, operation.codec().decode(spooled.args()),
+    return new PendingWrite<>(spooled.requestId(), spooled.key(), operation, RecordCodec.of(operation.input()).decode(spooled.args()),
         spooled.marker(), Promise.promise());
   }
 }

@@ -28,6 +28,14 @@ class PackageDependenciesTest {
         .check(PRODUCT);
   }
 
+  /** The contract stands alone: the author's toolkit builds on it, never the other way round. */
+  @Test
+  void theContractDoesNotDependOnTheToolkit() {
+    noClasses().that().resideInAPackage("io.callbackingress.spi")
+        .should().dependOnClassesThat().resideInAPackage("io.callbackingress.spi.toolkit..")
+        .check(PRODUCT);
+  }
+
   @Test
   void noPackageCycles() {
     slices().matching("io.callbackingress.(**)").should().beFreeOfCycles().check(PRODUCT);

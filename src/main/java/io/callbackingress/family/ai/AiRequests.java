@@ -1,9 +1,9 @@
 package io.callbackingress.family.ai;
 
-import io.callbackingress.spi.JsonInput;
-import io.callbackingress.spi.Sanitizer;
-import io.callbackingress.spi.TextRule;
-import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.toolkit.JsonInput;
+import io.callbackingress.spi.toolkit.Sanitizer;
+import io.callbackingress.spi.toolkit.TextRule;
+import io.callbackingress.spi.toolkit.TimeOrderedIds;
 import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

@@ -4,7 +4,7 @@ import io.callbackingress.spi.Call;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.spi.Replies;
+import io.callbackingress.spi.toolkit.Replies;
 import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;

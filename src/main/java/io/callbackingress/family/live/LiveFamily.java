@@ -5,7 +5,7 @@ import io.callbackingress.spi.Call;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
-import io.callbackingress.spi.JsonInput;
+import io.callbackingress.spi.toolkit.JsonInput;
 import io.callbackingress.spi.LiveChannel;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.Violations;

@@ -1,8 +1,8 @@
 package io.callbackingress.family.testruns;
 
-import io.callbackingress.spi.RowInsert;
-import io.callbackingress.spi.RowMapper;
-import io.callbackingress.spi.Rows;
+import io.callbackingress.spi.toolkit.RowInsert;
+import io.callbackingress.spi.toolkit.RowMapper;
+import io.callbackingress.spi.toolkit.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;

@@ -1,7 +1,7 @@
 package io.callbackingress.family.video;
 
-import io.callbackingress.spi.RowMapper;
-import io.callbackingress.spi.Rows;
+import io.callbackingress.spi.toolkit.RowMapper;
+import io.callbackingress.spi.toolkit.Rows;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.sqlclient.SqlClient;

@@ -7,7 +7,7 @@ import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.spi.LiveChannel;
-import io.callbackingress.spi.Replies;
+import io.callbackingress.spi.toolkit.Replies;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.RetainedTable;
 import io.callbackingress.spi.WriteContext;

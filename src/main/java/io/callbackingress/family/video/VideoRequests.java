@@ -1,8 +1,8 @@
 package io.callbackingress.family.video;
 
-import io.callbackingress.spi.JsonInput;
-import io.callbackingress.spi.Sanitizer;
-import io.callbackingress.spi.TextRule;
+import io.callbackingress.spi.toolkit.JsonInput;
+import io.callbackingress.spi.toolkit.Sanitizer;
+import io.callbackingress.spi.toolkit.TextRule;
 import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonObject;
 

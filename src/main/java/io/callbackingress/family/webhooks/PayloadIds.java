@@ -1,7 +1,7 @@
 package io.callbackingress.family.webhooks;
 
 import io.callbackingress.spi.ApiException;
-import io.callbackingress.spi.Identifiers;
+import io.callbackingress.spi.toolkit.Identifiers;
 import io.vertx.core.json.JsonObject;
 
 /**

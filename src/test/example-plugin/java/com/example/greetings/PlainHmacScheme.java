@@ -1,8 +1,8 @@
 package com.example.greetings;
 
 import io.callbackingress.spi.Call;
-import io.callbackingress.spi.MediaTypes;
-import io.callbackingress.spi.Signatures;
+import io.callbackingress.spi.toolkit.MediaTypes;
+import io.callbackingress.spi.toolkit.Signatures;
 import io.callbackingress.spi.WebhookScheme;
 import io.callbackingress.spi.WebhookSource;
 import io.vertx.core.json.JsonObject;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callbackingress.spi.Signatures;
+import io.callbackingress.spi.toolkit.Signatures;
 import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Hmac;
 import io.callbackingress.support.Http;

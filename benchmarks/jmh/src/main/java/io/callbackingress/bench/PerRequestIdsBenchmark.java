@@ -1,7 +1,7 @@
 package io.callbackingress.bench;
 
 import io.callbackingress.audit.AuditClock;
-import io.callbackingress.spi.TimeOrderedIds;
+import io.callbackingress.spi.toolkit.TimeOrderedIds;
 import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,6 @@
 package io.callbackingress.bench;
 
-import io.callbackingress.spi.Sanitizer;
+import io.callbackingress.spi.toolkit.Sanitizer;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;

@@ -91,6 +91,6 @@ public class TestRunParseBenchmark {
   /** The same array as the product stores it now ({@code spi.JsonText}). */
   @Benchmark
   public String encodeTestsAsText() {
-    return io.callbackingress.spi.JsonText.of(tests);
+    return io.callbackingress.json.JsonText.of(tests);
   }
 }

@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.json;
 
 import com.fasterxml.jackson.core.io.JsonStringEncoder;
 import io.vertx.core.json.Json;

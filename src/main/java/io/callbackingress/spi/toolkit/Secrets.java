@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
 import java.util.Arrays;
 import java.util.List;

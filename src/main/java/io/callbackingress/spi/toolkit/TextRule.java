@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
 /**
  * A length range and the characters a field may hold, with the message a caller reads when a

@@ -1,5 +1,8 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
+import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.WriteContext;
+import io.callbackingress.spi.WriteOperation;
 import io.vertx.core.Future;
 import io.vertx.sqlclient.SqlConnection;
 import java.util.ArrayList;
@@ -15,7 +18,7 @@ import java.util.function.Function;
 public final class InsertOperation<T extends Record> implements WriteOperation<T> {
 
   private final String name;
-  private final RecordCodec<T> codec;
+  private final Class<T> input;
   private final RowInsert insert;
   private final Function<T, Object[]> row;
   private final BiConsumer<T, WriteContext> events;
@@ -29,7 +32,7 @@ public final class InsertOperation<T extends Record> implements WriteOperation<T
   public InsertOperation(String name, Class<T> input, RowInsert insert, Function<T, Object[]> row,
                          BiConsumer<T, WriteContext> events, Function<T, Reply> answer) {
     this.name = name;
-    this.codec = RecordCodec.of(input);
+    this.input = input;
     this.insert = insert;
     this.row = row;
     this.events = events;
@@ -42,8 +45,8 @@ public final class InsertOperation<T extends Record> implements WriteOperation<T
   }
 
   @Override
-  public RecordCodec<T> codec() {
-    return codec;
+  public Class<T> input() {
+    return input;
   }
 
   @Override

@@ -1,5 +1,6 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
+import io.callbackingress.spi.ApiException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;

@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.json;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
 /**
  * Redacts secrets from free text before it is stored (SPEC 8, 11a): the value after

@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;

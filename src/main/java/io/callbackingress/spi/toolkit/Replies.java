@@ -1,5 +1,6 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
+import io.callbackingress.spi.Reply;
 import io.vertx.core.json.JsonObject;
 
 /** The answers families give most often, built in one place so their bodies match the SPEC everywhere. */

@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.store;
 
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -50,8 +50,18 @@ public final class RecordCodec<T extends Record> {
     }
   }
 
+  private static final ClassValue<RecordCodec<?>> CODECS = new ClassValue<>() {
+    @Override
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    protected RecordCodec<?> computeValue(Class<?> type) {
+      return new RecordCodec(type);
+    }
+  };
+
+  /** The codec of {@code type}, built once; throws when a component cannot be spooled. */
+  @SuppressWarnings("unchecked")
   public static <T extends Record> RecordCodec<T> of(Class<T> type) {
-    return new RecordCodec<>(type);
+    return (RecordCodec<T>) CODECS.get(type);
   }
 
   public JsonObject encode(T value) {

@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;

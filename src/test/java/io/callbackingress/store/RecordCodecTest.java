@@ -1,4 +1,4 @@
-package io.callbackingress.spi;
+package io.callbackingress.store;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

@@ -1,5 +1,6 @@
-package io.callbackingress.spi;
+package io.callbackingress.spi.toolkit;
 
+import io.callbackingress.spi.Violations;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.math.BigDecimal;
