@@ -11,6 +11,7 @@ import io.callbackingress.idempotency.InFlightKeys;
 import io.callbackingress.metrics.CircuitGauge;
 import io.callbackingress.metrics.EventLoopLag;
 import io.callbackingress.ops.HealthCheck;
+import io.callbackingress.ops.OpenApiDocument;
 import io.callbackingress.ops.OperationsEndpoints;
 import io.callbackingress.ops.Readiness;
 import io.callbackingress.ratelimit.RateLimiter;
@@ -196,7 +197,8 @@ public final class Ingress {
             ? Future.succeededFuture()
             : Future.failedFuture("spool unusable or full"))));
     String[] basicAuth = basicAuth(config, env);
-    OperationsEndpoints operations = new OperationsEndpoints(vertx, readiness, registry, basicAuth[0], basicAuth[1]);
+    OperationsEndpoints operations = new OperationsEndpoints(vertx, readiness, registry, basicAuth[0], basicAuth[1],
+        OpenApiDocument.assemble(config.presentFamilies(), families.keySet()));
     RateLimiter limiter = RedisRateLimiter.create(vertx, redisOptions, eventLoops(config), config.rateLimit(), metrics);
     BodyReader bodies = new BodyReader(vertx, config.http().maxBodyBytes(), config.http().bodyTimeoutSeconds() * 1000L,
         config.limits().maxBufferedBodyBytes());

@@ -1,11 +1,14 @@
 package io.callbackingress;
 
 import io.callbackingress.config.ConfigLoader;
+import io.callbackingress.config.ConfigSchemaDocument;
+import io.callbackingress.config.Implementations;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.embedded.EmbeddedServices;
 import io.callbackingress.metrics.AcceptedPeers;
 import io.callbackingress.metrics.PrometheusRegistry;
 import io.callbackingress.spi.ConfigException;
+import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.store.Database;
 import io.callbackingress.store.Migrations;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -13,6 +16,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.micrometer.MicrometerMetricsFactory;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -21,6 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * {@code java -jar callback-ingress.jar [-conf path]}: read and validate the configuration, start
  * the embedded services it asks for, migrate the schema, deploy, and drain on SIGTERM.
+ * {@code --config-schema} prints the configuration's JSON Schema for the families on the class path
+ * instead ({@code conf/config.schema.json} is that for the built-in ones).
  * Runs on the main thread, where blocking is allowed; nothing here runs on an event loop.
  */
 public final class Main {
@@ -28,10 +34,15 @@ public final class Main {
   /** Exit code of every start-up refusal (SPEC 11a). */
   static final int REFUSED = 2;
   private static final int FAILED = 1;
+  private static final String CONFIG_SCHEMA = "--config-schema";
 
   private Main() {}
 
   public static void main(String[] args) {
+    if (List.of(args).contains(CONFIG_SCHEMA)) {
+      System.out.println(ConfigSchemaDocument.assemble(Implementations.all(EndpointFamily.class)).encodePrettily());
+      return;
+    }
     System.setProperty("vertx.logger-delegate-factory-class-name", "io.vertx.core.logging.SLF4JLogDelegateFactory");
     Map<String, String> env = System.getenv();
     IngressConfig config;

@@ -9,12 +9,14 @@ import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
 import io.callbackingress.support.JsonMessages;
+import io.callbackingress.support.OpenApiContract;
 import io.callbackingress.support.PluginJar;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.File;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -26,6 +28,7 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -40,7 +43,9 @@ import org.junit.jupiter.api.io.TempDir;
  * (src/test/example-plugin, the README's example), built into a jar of its own, and run beside the
  * shipped jar with {@code java -cp callback-ingress.jar:example-plugin.jar io.callbackingress.Main}:
  * its route, its validation, its table (from its own migration), its event on the live stream, its
- * webhook scheme, and its config key checked like the core's.
+ * webhook scheme, its config key checked like the core's, and its fragments in the assembled
+ * documents: its route in {@code GET /openapi.json} (every answer here is held to the document the
+ * server serves) and its key in the schema {@code --config-schema} prints.
  */
 class ExamplePluginIT {
 
@@ -63,8 +68,8 @@ class ExamplePluginIT {
     port = IngressServer.freePort();
     ingress = JarReplica.startWithPlugins("example", workDir.resolve("ingress"), port, config("{\"maxNameLength\":5}"),
         List.of(plugin));
-    http = new Http(port);
     Eventually.await(START_LIMIT, "the ingress with the plugin ready: " + ingress.stderr(), () -> ready());
+    http = new Http(port, OpenApiContract.of(new Http(port).get("/openapi.json").body()));
   }
 
   @AfterAll
@@ -83,10 +88,39 @@ class ExamplePluginIT {
 
   private static boolean ready() {
     try {
-      return http.get("/health/ready").status() == 200;
+      return new Http(port).get("/health/ready").status() == 200;
     } catch (RuntimeException notYet) {
       return false;
     }
+  }
+
+  @Test
+  void itsRouteIsInTheServedOpenApiDocument() {
+    JsonObject document = http.get("/openapi.json").json();
+
+    JsonObject create = document.getJsonObject("paths").getJsonObject("/spi/greetings").getJsonObject("post");
+    assertEquals("createGreeting", create.getString("operationId"));
+    assertEquals("#/components/schemas/GreetingSubmission", create.getJsonObject("requestBody").getJsonObject("content")
+        .getJsonObject("application/json").getJsonObject("schema").getString("$ref"));
+    assertTrue(document.getJsonObject("components").getJsonObject("schemas").containsKey("GreetingSubmission"));
+    assertTrue(document.getJsonObject("paths").containsKey("/spi/test_runs"), "the built-in families' routes beside it");
+  }
+
+  @Test
+  void itsConfigKeyIsInTheSchemaTheJarPrintsWithThePluginOnTheClassPath() throws Exception {
+    Process print = new ProcessBuilder("java", "-cp", System.getProperty("ingress.jar") + File.pathSeparator + plugin,
+        "io.callbackingress.Main", "--config-schema")
+        .redirectError(ProcessBuilder.Redirect.INHERIT)
+        .start();
+    String printed = new String(print.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, print.waitFor());
+
+    JsonObject greetings = new JsonObject(printed).getJsonObject("properties").getJsonObject("families")
+        .getJsonObject("properties").getJsonObject("greetings").getJsonObject("properties");
+    assertEquals(new JsonObject().put("description", "The longest name a greeting may carry, in characters.")
+        .put("type", "integer").put("minimum", 1).put("maximum", 255).put("default", 40), greetings.getJsonObject("maxNameLength"));
+    assertEquals(Set.of("enabled", "auth", "allowedIdentities", "maxNameLength"), greetings.fieldNames(),
+        "the core's keys of every family beside the plugin's own");
   }
 
   @Test

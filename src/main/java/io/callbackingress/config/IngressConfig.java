@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -58,6 +59,11 @@ public record IngressConfig(
         Retention.read(root.child("retention"), available));
     root.finish();
     return config;
+  }
+
+  /** Every family found on the class path, enabled or not, in the order they were found. */
+  public List<EndpointFamily> presentFamilies() {
+    return families.values().stream().map(Family::implementation).filter(Objects::nonNull).toList();
   }
 
   public Family family(String name) {
@@ -363,6 +369,8 @@ public record IngressConfig(
     /** Shorter periods would make a partition per run and a run per second: not a retention policy. */
     private static final int MIN_PERIOD = 60;
     private static final int MAX_PERIOD = 3_650 * DAY;
+    /** {@code retention.familySeconds.<name>} when the file does not say. */
+    public static final int FAMILY_DEFAULT_SECONDS = 30 * DAY;
 
     public int family(String name) {
       return familySeconds.get(name);
@@ -374,7 +382,7 @@ public record IngressConfig(
       Map<String, Integer> families = new LinkedHashMap<>();
       for (EndpointFamily family : available) {
         if (!family.retainedTables().isEmpty()) {
-          families.put(family.name(), f.integer(family.name(), 30 * DAY, MIN_PERIOD, MAX_PERIOD));
+          families.put(family.name(), f.integer(family.name(), FAMILY_DEFAULT_SECONDS, MIN_PERIOD, MAX_PERIOD));
         }
       }
       f.finish();

@@ -10,9 +10,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
@@ -28,19 +25,19 @@ public final class OperationsEndpoints {
 
   private static final JsonObject LIVE = new JsonObject().put("status", "UP");
   private static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
-  /** The OpenAPI 3.1 document of every route, shipped in the jar and served as it is. */
-  private static final String OPENAPI = "/openapi.json";
 
   private final Vertx vertx;
   private final Readiness readiness;
   private final PrometheusMeterRegistry registry;
   /** The expected {@code Authorization} value for {@code /metrics}, or null when it is open. */
   private final byte[] metricsAuthorization;
-  private final Buffer openApi = openApiDocument();
+  /** {@link OpenApiDocument}, encoded once: every answer sends the same bytes. */
+  private final Buffer openApi;
 
   public OperationsEndpoints(Vertx vertx, Readiness readiness, PrometheusMeterRegistry registry,
-                             String basicAuthUser, String basicAuthPassword) {
+                             String basicAuthUser, String basicAuthPassword, JsonObject openApi) {
     this.vertx = vertx;
+    this.openApi = openApi.toBuffer();
     this.readiness = readiness;
     this.registry = registry;
     this.metricsAuthorization = basicAuthUser == null ? null
@@ -53,7 +50,7 @@ public final class OperationsEndpoints {
         Endpoint.get("/health/live", call -> Future.succeededFuture(Reply.ok(LIVE))),
         Endpoint.get("/health/ready", this::ready),
         Endpoint.get("/metrics", this::metrics),
-        Endpoint.get(OPENAPI, this::openApi));
+        Endpoint.get("/openapi.json", this::openApi));
   }
 
   private Future<Reply> openApi(Call call) {
@@ -62,18 +59,6 @@ public final class OperationsEndpoints {
         .putHeader("X-Request-Id", call.requestId())
         .end(openApi);
     return Future.succeededFuture(Reply.written(200));
-  }
-
-  /** Read once, at start-up: a jar without it is a broken build, not a request's problem. */
-  private static Buffer openApiDocument() {
-    try (InputStream in = OperationsEndpoints.class.getResourceAsStream(OPENAPI)) {
-      if (in == null) {
-        throw new IllegalStateException(OPENAPI + " is missing from the class path");
-      }
-      return Buffer.buffer(in.readAllBytes());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private Future<Reply> ready(Call call) {

@@ -1,6 +1,7 @@
 package io.callbackingress.spi;
 
 import io.vertx.core.Future;
+import java.net.URL;
 import java.util.List;
 
 /**
@@ -48,6 +49,30 @@ public interface EndpointFamily {
    * A value it cannot run with throws {@link ConfigException} naming the key.
    */
   default void configure(ConfigSection section) {}
+
+  /**
+   * The JSON Schema (draft 2020-12) of the keys {@link #configure} reads: an object schema whose
+   * {@code properties} are the family's own keys ({@code enabled} and {@code auth} are the core's),
+   * with {@code $defs} of its own if it needs them; {@code #/$defs/...} of the core's schema may be
+   * referred to. It becomes {@code families.<name>} (or {@link #configSection()}) of the schema that
+   * {@code Main --config-schema} prints. By default {@code config.schema.json} beside the family's
+   * class; null (no such resource) when the family has no keys of its own.
+   */
+  default URL configSchema() {
+    return getClass().getResource("config.schema.json");
+  }
+
+  /**
+   * The OpenAPI 3.1 fragment of the family's routes: {@code paths} (as served under the default
+   * {@code spi.basePath}), {@code tags} and the {@code components} they use; the core's components
+   * ({@code Error}, the shared responses, headers and parameters) may be referred to. When the
+   * family is enabled its paths and tags are part of {@code GET /openapi.json}; its components are
+   * there whenever it is on the class path, so another family may refer to them. By default
+   * {@code openapi.json} beside the family's class; null (no such resource) documents no route.
+   */
+  default URL openApi() {
+    return getClass().getResource("openapi.json");
+  }
 
   /** The live channels the family's events go to (SPEC 3.7), beside {@code events}. */
   default List<LiveChannel> liveChannels() {

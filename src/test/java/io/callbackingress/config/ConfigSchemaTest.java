@@ -65,6 +65,13 @@ class ConfigSchemaTest {
       .toList();
 
   @Test
+  void theCommittedSchemaIsWhatTheBuiltInFamiliesAssemble() throws IOException {
+    assertEquals(ConfigSchemaDocument.assemble(PRODUCT_FAMILIES).encodePrettily() + "\n", Files.readString(ConfigSchema.FILE),
+        ConfigSchema.FILE + " is assembled from the core's part and the families' config.schema.json fragments; regenerate it:"
+            + " mvn -q package -DskipTests && java -jar target/callback-ingress.jar --config-schema > " + ConfigSchema.FILE);
+  }
+
+  @Test
   void theSchemaIsAValidDraft202012Schema() {
     assertEquals(List.of(), SCHEMA.metaSchemaErrors());
   }

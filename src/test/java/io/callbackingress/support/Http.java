@@ -35,6 +35,7 @@ public final class Http {
       .build();
 
   private final String base;
+  private final OpenApiContract contract;
 
   /** @param vertx unused by the JDK client; kept so every test builds its client from its server */
   public Http(Vertx vertx, int port) {
@@ -43,7 +44,13 @@ public final class Http {
 
   /** A client of a server in another process, such as the packaged jar. */
   public Http(int port) {
+    this(port, OpenApiContract.shipped());
+  }
+
+  /** A client whose answers are held to {@code contract}: what a server with routes of its own serves. */
+  public Http(int port, OpenApiContract contract) {
     this.base = "http://127.0.0.1:" + port;
+    this.contract = contract;
   }
 
   public record Response(int status, MultiMap headers, String body) {
@@ -110,8 +117,8 @@ public final class Http {
     return Map.of("Content-Type", "application/json");
   }
 
-  private static Response conforming(HttpMethod method, String path, Response response) {
-    OpenApiContract.shipped().requireConforming(method, path, response.status(), response.headers(), response.body());
+  private Response conforming(HttpMethod method, String path, Response response) {
+    contract.requireConforming(method, path, response.status(), response.headers(), response.body());
     return response;
   }
 

@@ -6,16 +6,15 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.dialect.Dialects;
+import io.callbackingress.config.Implementations;
+import io.callbackingress.ops.OpenApiDocument;
+import io.callbackingress.spi.EndpointFamily;
 import io.vertx.core.MultiMap;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -31,8 +30,7 @@ import java.util.stream.Collectors;
 import org.opentest4j.AssertionFailedError;
 
 /**
- * The OpenAPI document shipped in the jar ({@code openapi.json}, served at {@code GET /openapi.json})
- * as a checker of real answers: for a request's method and path and the response it got, the
+ * The OpenAPI document served at {@code GET /openapi.json} as a checker of real answers: for a request's method and path and the response it got, the
  * violations of the document — a status the operation does not document, a required header missing
  * or a header out of its schema, a body in an undocumented media type or outside its schema.
  *
@@ -54,11 +52,11 @@ public final class OpenApiContract {
   private static final Pattern NUMBER = Pattern.compile("-?[0-9]+(\\.[0-9]+)?");
 
   /**
-   * The one exemption: routes that exist only in tests and so are deliberately not in the document —
-   * the {@link ProbeFamily}'s and the example plugin's (ExamplePluginIT) under the default SPI base path. (Answers to what a well-behaved client
-   * cannot send are not checked either: {@link RawHttp} sends those, and its tests read them raw.)
+   * The one exemption: the routes of the {@link ProbeFamily}, which exists only in tests and so is
+   * deliberately not documented (under the default SPI base path). (Answers to what a well-behaved
+   * client cannot send are not checked either: {@link RawHttp} sends those, and its tests read them raw.)
    */
-  private static final List<String> TEST_ONLY_ROUTES = List.of("/spi/probes", "/spi/greetings");
+  private static final List<String> TEST_ONLY_ROUTES = List.of("/spi/probes");
 
   private static volatile OpenApiContract shipped;
 
@@ -87,16 +85,27 @@ public final class OpenApiContract {
         .schemaRegistryConfig(SchemaRegistryConfig.builder().formatAssertionsEnabled(true).build()));
   }
 
-  /** The document in {@code src/main/resources}, as the jar ships it; read once per JVM. */
+  /**
+   * The document a server assembles when every family on the test class path serves — the
+   * built-in families' routes, as the shipped jar documents them by default; assembled once per JVM
+   * by the server's own {@link OpenApiDocument}.
+   */
   public static OpenApiContract shipped() {
     if (shipped == null) {
       synchronized (OpenApiContract.class) {
         if (shipped == null) {
-          shipped = new OpenApiContract(resource("/openapi.json"));
+          List<EndpointFamily> families = Implementations.all(EndpointFamily.class);
+          shipped = new OpenApiContract(OpenApiDocument.assemble(families,
+              families.stream().map(EndpointFamily::name).collect(Collectors.toSet())).encode());
         }
       }
     }
     return shipped;
+  }
+
+  /** The document a server serves, as read from it: for a server with routes of its own, such as a plugin's. */
+  public static OpenApiContract of(String document) {
+    return new OpenApiContract(document);
   }
 
   public List<Operation> operations() {
@@ -328,16 +337,5 @@ public final class OpenApiContract {
 
   private static String abbreviated(String body) {
     return body.length() <= 300 ? body : body.substring(0, 300) + "...";
-  }
-
-  private static String resource(String name) {
-    try (InputStream in = OpenApiContract.class.getResourceAsStream(name)) {
-      if (in == null) {
-        throw new IllegalStateException(name + " is not on the class path");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 }
