@@ -5,7 +5,9 @@ import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
@@ -36,22 +38,27 @@ public final class PluginJar {
     }
     Files.createDirectories(jar.getParent());
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
-      add(out, classes);
-      add(out, sources.resolve("resources"));
+      Set<String> directories = new HashSet<>();
+      add(out, classes, directories);
+      add(out, sources.resolve("resources"), directories);
     }
     return jar;
   }
 
   /**
    * Directories get entries of their own, as the jar tool writes them: a class loader finds a
-   * directory of a jar (Flyway's {@code classpath:db/<name>}) only through its entry.
+   * directory of a jar (Flyway's {@code classpath:db/<name>}) only through its entry. A package
+   * holding both classes and resources (the family's fragments beside it) gets its entry once.
    */
-  private static void add(JarOutputStream out, Path root) throws IOException {
+  private static void add(JarOutputStream out, Path root, Set<String> directories) throws IOException {
     try (Stream<Path> files = Files.walk(root)) {
       files.filter(file -> !file.equals(root)).forEach(file -> {
         String name = root.relativize(file).toString().replace('\\', '/');
         try {
           if (Files.isDirectory(file)) {
+            if (!directories.add(name)) {
+              return;
+            }
             out.putNextEntry(new JarEntry(name + "/"));
           } else {
             out.putNextEntry(new JarEntry(name));
