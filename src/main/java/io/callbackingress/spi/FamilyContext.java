@@ -2,7 +2,6 @@ package io.callbackingress.spi;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlClient;
 import java.util.List;
@@ -38,9 +37,6 @@ public interface FamilyContext {
 
   /** The dead letters of every replica, for the operator's routes (SPEC 16). */
   DeadLetterOperations deadLetters();
-
-  /** Where Postgres is ({@code postgres.uri}), for a family that needs a connection of its own. */
-  PgConnectOptions postgres();
 
   /**
    * A new connection of the family's own for {@code LISTEN}: to {@code postgres.listenUri} (a direct
