@@ -50,7 +50,6 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
@@ -361,11 +360,6 @@ public final class Ingress {
       @Override
       public Map<String, String> env() {
         return env;
-      }
-
-      @Override
-      public PgConnectOptions postgres() {
-        return database.connectOptions();
       }
 
       @Override

@@ -39,9 +39,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * SPEC 12 and issue 12, end to end: a family written against {@code io.callbackingress.spi} alone
- * (src/test/example-plugin, the README's example), built into a jar of its own, and run beside the
- * shipped jar with {@code java -cp callback-ingress.jar:example-plugin.jar io.callbackingress.Main}:
+ * SPEC 12 and issues 12 and 21, end to end: a family (src/test/example-plugin, the README's example)
+ * compiled against the SPI jar alone, as {@link PluginJar} compiles it, built into a jar of its own,
+ * and run beside the shipped jar with {@code java -cp callback-ingress.jar:example-plugin.jar io.callbackingress.Main}:
  * its route, its validation, its table (from its own migration), its event on the live stream, its
  * webhook scheme, its config key checked like the core's, and its fragments in the assembled
  * documents: its route in {@code GET /openapi.json} (every answer here is held to the document the

@@ -6,10 +6,12 @@ package io.callbackingress.spi;
  */
 public interface AuthProvider {
 
+  /** What {@code families.<name>.auth} names. */
   String name();
 
   /**
-   * Builds the authenticator of one family at start-up. A setting it cannot work with throws
+   * Builds the authenticator of one family at start-up, on the main thread: the place to read
+   * secrets from {@link AuthSettings#env()} and check them. A setting it cannot work with throws
    * {@link ConfigException} naming the key, which stops start-up.
    */
   Authenticator create(AuthSettings settings);

@@ -1,6 +1,9 @@
 package io.callbackingress.spi;
 
-/** Decides whether a caller may use a family's endpoints. Runs on the event loop: must not block. */
+/**
+ * Decides whether a caller may use a family's endpoints, before the body is read. One instance
+ * serves the family on every event loop at once: it must be thread-safe and must not block.
+ */
 @FunctionalInterface
 public interface Authenticator {
 

@@ -27,12 +27,22 @@ public record Endpoint(HttpMethod method, String path, BodyKind body, Set<String
     UPGRADE
   }
 
-  /** Turns the request into the endpoint's typed input, reporting every violation. */
+  /**
+   * Turns the request into the endpoint's typed input, reporting every violation. The pipeline
+   * answers 422 with all of them when any was recorded, and does not run the action.
+   */
   @FunctionalInterface
   public interface Validator {
     Object validate(Call call, Violations violations);
   }
 
+  /**
+   * Answers the call with the validated input. Runs on the event loop that accepted the request:
+   * must not block. A future failed with an {@link ApiException} is answered with its status,
+   * body and headers; one failed because a dependency cannot be reached or serve now (a refused,
+   * dropped or timed-out connection, a Postgres in recovery), 503 with {@code Retry-After}; any
+   * other failure is logged and answered 500.
+   */
   @FunctionalInterface
   public interface Action {
     Future<Reply> apply(Call call, Object input);
@@ -50,11 +60,13 @@ public record Endpoint(HttpMethod method, String path, BodyKind body, Set<String
     T parse(Call call, JsonObject body, Violations violations);
   }
 
+  /** The typed form of {@link Action}, for the factories. */
   @FunctionalInterface
   public interface Handler<T> {
     Future<Reply> handle(Call call, T request);
   }
 
+  /** An {@link Action} of an endpoint without a parsed body. */
   @FunctionalInterface
   public interface SimpleHandler {
     Future<Reply> handle(Call call);

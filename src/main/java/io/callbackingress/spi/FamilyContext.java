@@ -2,15 +2,19 @@ package io.callbackingress.spi;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.sqlclient.SqlClient;
 import java.util.List;
 import java.util.Map;
 
-/** What a family is given on the event loop it is mounted on. */
+/**
+ * What a family is given on one event loop: that loop's writer and clients, and the settings its
+ * endpoints need. Implemented by the ingress, one per loop (and one for the loop of the family's
+ * own verticle, in {@link EndpointFamily#start}); use it only from its loop.
+ */
 public interface FamilyContext {
 
+  /** The process's Vert.x, for timers and the rare {@code executeBlocking}. */
   Vertx vertx();
 
   /** {@code spi.basePath} + path: {@code spiPath("/tooling_jobs")} → {@code /spi/tooling_jobs}. */
@@ -22,9 +26,13 @@ public interface FamilyContext {
   /** This loop's durable writer: group commit, idempotency and events come with every write. */
   Writer writer();
 
-  /** A client for reads that never wait behind writes. */
+  /**
+   * A pooled client for reads, apart from the writer's connection so reads never wait behind a
+   * batch. It reads what has been committed: a write still in the spool is not there yet.
+   */
   SqlClient reads();
 
+  /** The chosen {@link MetricsCollector} ({@code plugins.metrics}). */
   MetricsCollector metrics();
 
   /**
@@ -38,9 +46,6 @@ public interface FamilyContext {
 
   /** The dead letters of every replica, for the operator's routes (SPEC 16). */
   DeadLetterOperations deadLetters();
-
-  /** Where Postgres is ({@code postgres.uri}), for a family that needs a connection of its own. */
-  PgConnectOptions postgres();
 
   /**
    * A new connection of the family's own for {@code LISTEN}: to {@code postgres.listenUri} (a direct

@@ -6,23 +6,29 @@ import java.util.function.Supplier;
 /**
  * Where the ingress reports what it does (SPEC 10, 12), chosen by {@code plugins.metrics}.
  * Built-ins: {@code micrometer} (the Prometheus names of SPEC 10), {@code logging}, {@code noop}.
- * Called on event loops: implementations must not block.
+ * Called from every event loop at once: implementations must be thread-safe and must not block.
  */
 public interface MetricsCollector {
 
+  /** What {@code plugins.metrics} names. */
   String name();
 
   /** Called once at start with the registry that {@code /metrics} serves. */
   default void bind(MeterRegistry registry) {}
 
+  /** One answered request; {@code endpoint} is the route template ({@link Call#route()}). */
   void request(String family, String endpoint, String method, int status, long durationNanos);
 
+  /** One committed write batch of {@code rows} writes. */
   void batch(int rows);
 
+  /** A callback refused as stale, older than the state it would overwrite (SPEC 3.4). */
   void staleCallback();
 
+  /** A request of {@code family} answered 429. */
   void rateLimited(String family);
 
+  /** A webhook delivery of {@code source} whose signature did not verify. */
   void webhookSignatureFailure(String source);
 
   /** Rows the retention maintenance deleted from {@code table} (SPEC 14). */

@@ -15,7 +15,9 @@ public interface WebhookScheme {
 
   /**
    * The source called {@code source}, verifying with {@code secrets} (several during a rotation)
-   * and, if the scheme is timestamped, {@code webhooks.toleranceSeconds}. Called at start-up.
+   * and, if the scheme is timestamped, {@code webhooks.toleranceSeconds}. Called on every event
+   * loop as the webhooks family builds its endpoints, so it must not block; each source serves
+   * the loop it was made on.
    *
    * @throws IllegalArgumentException for a secret the scheme cannot use; start-up stops naming
    *     the source's {@code secretsEnv}

@@ -9,9 +9,9 @@ import java.util.function.Function;
 
 /**
  * A named write of a typed input, a record, that can wait in the spool while Postgres is away
- * and run later — after a restart too — exactly as it would have run at once (SPEC 7): its
- * input, a record of the kinds {@link #input()} names, is kept as JSON with one key per component. Anything the write generates (ids) is
- * generated before, into its input, so a replay answers what the caller was told.
+ * and run later — after a restart too — exactly as it would have run at once (SPEC 7): its input
+ * is kept as JSON ({@link #input()}). Anything the write generates (ids) is generated before, into
+ * its input, so a replay answers what the caller was told.
  *
  * <p>A write should be shaped so its outcomes — created, not found, conflict, stale — come back
  * from {@code RETURNING} and {@code ON CONFLICT} rather than errors, since an error aborts the
@@ -23,7 +23,10 @@ public interface WriteOperation<T extends Record> {
 
   Reply QUEUED = Reply.accepted(new JsonObject().put("status", "queued"));
 
-  /** Unique across families: how a spooled write finds its operation again. */
+  /**
+   * Unique across families: how a spooled write finds its operation again, so it is kept as long
+   * as a spool may hold writes of it.
+   */
   String name();
 
   /**
@@ -35,13 +38,17 @@ public interface WriteOperation<T extends Record> {
    */
   Class<T> input();
 
-  /** Sends the statements on {@code sql} (pipelined with the batch's other writes) and returns the answer. */
+  /**
+   * Sends the statements on {@code sql} (pipelined with the batch's other writes, in the batch's
+   * transaction) and returns the answer. Runs on the writer's event loop: must not block, and must
+   * not commit, roll back or close {@code sql}.
+   */
   Future<Reply> execute(SqlConnection sql, T input, WriteContext context);
 
   /**
    * Runs consecutive writes of this operation from one batch, in order, and answers each. By
    * default each runs on its own; an operation that can do them all in one statement
-   * ({@link InsertOperation}) does.
+   * ({@link io.callbackingress.spi.toolkit.InsertOperation}) does.
    */
   default Future<List<Reply>> executeAll(SqlConnection sql, List<T> inputs, List<WriteContext> contexts) {
     List<Future<Reply>> replies = new ArrayList<>(inputs.size());

@@ -5,7 +5,8 @@ import io.vertx.core.Future;
 /**
  * The durable write path of one event loop (SPEC 7). Writes that arrive together are committed
  * together; idempotency keys are claimed and answers recorded in the same transaction. While
- * Postgres is unreachable, writes go to the spool and are answered once fsynced.
+ * Postgres is unreachable, writes go to the spool and are answered once fsynced. Implemented by
+ * the ingress; call it only on its loop.
  */
 public interface Writer {
 

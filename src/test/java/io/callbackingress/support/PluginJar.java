@@ -1,40 +1,46 @@
 package io.callbackingress.support;
 
+import java.io.File;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
 import java.util.stream.Stream;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
 import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
 import javax.tools.ToolProvider;
 
 /**
  * Builds a plugin jar from sources kept outside the test class path ({@code java/} and
- * {@code resources/} under one directory), compiled against the shipped jar alone — exactly what a
- * plugin author has — so a plugin that reaches for anything the jar does not export fails here.
+ * {@code resources/} under one directory), compiled as a plugin author compiles one: against the
+ * SPI jar and the third-party APIs its signatures use ({@code spi.jar} and {@code plugin.api}, which
+ * the pom sets for failsafe), neither the shipped jar nor our classes — so a plugin that reaches for
+ * anything the SPI does not export fails here.
  */
 public final class PluginJar {
 
   private PluginJar() {}
 
+  /** What javac made of a plugin's sources: whether they compiled, and each error's message. */
+  public record Compilation(boolean succeeded, List<String> errors) {}
+
   /** Compiles {@code sources/java} with {@code sources/resources} into {@code jar}; returns it. */
   public static Path build(Path sources, Path jar) throws IOException {
     Path classes = Files.createTempDirectory("plugin-classes");
-    List<String> javaFiles;
-    try (Stream<Path> files = Files.walk(sources.resolve("java"))) {
-      javaFiles = files.filter(file -> file.toString().endsWith(".java")).map(Path::toString).toList();
-    }
-    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
-    int status = compiler.run(null, null, null, Stream.concat(Stream.of("--release", "17", "-classpath",
-        System.getProperty("ingress.jar"), "-d", classes.toString()), javaFiles.stream()).toArray(String[]::new));
-    if (status != 0) {
-      throw new AssertionError("the plugin does not compile against the shipped jar (javac exit " + status + ")");
+    Compilation compilation = compile(sources.resolve("java"), classes);
+    if (!compilation.succeeded()) {
+      throw new AssertionError("the plugin does not compile against the SPI jar: " + compilation.errors());
     }
     Files.createDirectories(jar.getParent());
     try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(jar))) {
@@ -43,6 +49,38 @@ public final class PluginJar {
       add(out, sources.resolve("resources"), directories);
     }
     return jar;
+  }
+
+  /** Compiles every {@code .java} file under {@code javaSources} into {@code classes}, against what a plugin has. */
+  public static Compilation compile(Path javaSources, Path classes) throws IOException {
+    List<Path> javaFiles;
+    try (Stream<Path> files = Files.walk(javaSources)) {
+      javaFiles = files.filter(file -> file.toString().endsWith(".java")).toList();
+    }
+    JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+    DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+    try (StandardJavaFileManager fileManager = compiler.getStandardFileManager(diagnostics, Locale.ROOT, StandardCharsets.UTF_8)) {
+      boolean succeeded = compiler.getTask(null, fileManager, diagnostics,
+          List.of("--release", "17", "-classpath", pluginClassPath(), "-d", classes.toString()), null,
+          fileManager.getJavaFileObjectsFromPaths(javaFiles)).call();
+      return new Compilation(succeeded, diagnostics.getDiagnostics().stream()
+          .filter(diagnostic -> diagnostic.getKind() == Diagnostic.Kind.ERROR)
+          .map(diagnostic -> diagnostic.getMessage(Locale.ROOT))
+          .toList());
+    }
+  }
+
+  /** The SPI jar, then the third-party jars a plugin declares {@code provided} (README). */
+  private static String pluginClassPath() {
+    return property("spi.jar") + File.pathSeparator + property("plugin.api");
+  }
+
+  private static String property(String name) {
+    String value = System.getProperty(name);
+    if (value == null) {
+      throw new IllegalStateException(name + " is not set: the pom sets it for the failsafe tests");
+    }
+    return value;
   }
 
   /**
