@@ -12,17 +12,17 @@ import io.vertx.core.VerticleBase;
 final class FamilyVerticle extends VerticleBase {
 
   private final EndpointFamily family;
-  private final Ingress ingress;
-  private Ingress.LoopServices loop;
+  private final LoopWiring loops;
+  private LoopWiring.LoopServices loop;
 
-  FamilyVerticle(EndpointFamily family, Ingress ingress) {
+  FamilyVerticle(EndpointFamily family, LoopWiring loops) {
     this.family = family;
-    this.ingress = ingress;
+    this.loops = loops;
   }
 
   @Override
   public Future<?> start() {
-    loop = ingress.loopServices(vertx);
+    loop = loops.on(vertx);
     return family.start(loop.context());
   }
 

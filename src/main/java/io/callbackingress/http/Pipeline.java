@@ -14,13 +14,11 @@ import io.callbackingress.spi.toolkit.JsonBodies;
 import io.callbackingress.spi.MetricsCollector;
 import io.callbackingress.spi.Reply;
 import io.callbackingress.spi.Violations;
-import io.callbackingress.store.Outages;
 import io.callbackingress.store.WriteBudget;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.HttpClosedException;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.http.HttpServerResponse;
@@ -33,7 +31,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The one request pipeline of SPEC 2 that every endpoint of every family goes through: request
  * id, authentication, rate limit, body, validation, idempotency, action, and the one place where
- * outcomes become HTTP answers, metrics and audit lines.
+ * outcomes become HTTP answers (failures mapped by {@link FailureAnswers}), metrics and audit lines.
  */
 public final class Pipeline {
 
@@ -45,12 +43,8 @@ public final class Pipeline {
   private static final CharSequence TRUE = HttpHeaders.createOptimized("true");
   private static final CharSequence RETRY_AFTER = HttpHeaders.createOptimized("Retry-After");
   private static final String UNMATCHED = "unmatched";
-  /** The status audited for a request whose client left before the answer (nginx's convention). */
-  static final int CLIENT_CLOSED_REQUEST = 499;
   /** Answered without a body or Content-Type (RFC 9110 §15.3.5): a discarded dead letter. */
   private static final int NO_CONTENT = 204;
-  /** Long enough for a failover to make progress, short enough for a worker's retry budget. */
-  private static final long UNAVAILABLE_RETRY_SECONDS = 5;
 
   private final BodyReader bodies;
   private final RateLimiter limiter;
@@ -216,8 +210,30 @@ public final class Pipeline {
     }
   }
 
+  /** Where every request ends, whatever its outcome: what it holds is given back, then it is answered and recorded. */
   private void finish(Exchange exchange, AsyncResult<Reply> result) {
+    release(exchange);
     HttpCall call = exchange.call;
+    HttpServerResponse response = call.request().response();
+    if (result.succeeded()) {
+      Reply reply = result.result();
+      if (reply.isWritten()) {
+        record(call, reply.status(), response.bytesWritten());
+        return;
+      }
+      if (reply.replayed()) {
+        response.putHeader(IDEMPOTENT_REPLAYED, TRUE);
+      }
+      respond(exchange, reply.status(), reply.body());
+    } else {
+      ApiException answer = FailureAnswers.answerTo(call, result.cause());
+      answer.headers().forEach(response::putHeader);
+      respond(exchange, answer.status(), answer.body());
+    }
+  }
+
+  /** The write slot and the body's share of the memory budget go back as soon as the outcome is known. */
+  private void release(Exchange exchange) {
     if (exchange.holdsWriteSlot) {
       exchange.holdsWriteSlot = false;
       writeBudget.release();
@@ -226,42 +242,12 @@ public final class Pipeline {
       bodies.release(exchange.heldBody);
       exchange.heldBody = null;
     }
+  }
+
+  /** Writes {@code status} and {@code body} with the headers every answer carries, unless the response is gone. */
+  private void respond(Exchange exchange, int status, JsonObject body) {
+    HttpCall call = exchange.call;
     HttpServerResponse response = call.request().response();
-    int status;
-    JsonObject body;
-    if (result.succeeded()) {
-      Reply reply = result.result();
-      if (reply.isWritten()) {
-        record(call, reply.status(), call.request().response().bytesWritten());
-        return;
-      }
-      status = reply.status();
-      body = reply.body();
-      if (reply.replayed()) {
-        response.putHeader(IDEMPOTENT_REPLAYED, TRUE);
-      }
-    } else if (result.cause() instanceof ApiException refusal) {
-      status = refusal.status();
-      body = refusal.body();
-      refusal.headers().forEach(response::putHeader);
-    } else if (result.cause() instanceof HttpClosedException) {
-      // The caller went away mid-request: nothing to answer and nothing of ours failed.
-      status = CLIENT_CLOSED_REQUEST;
-      body = new JsonObject().put("error", "Client closed request");
-      log.info("request {} on {} {}: the client closed the connection first", call.requestId(), call.request().method(),
-          call.route());
-    } else if (Outages.isUnavailable(result.cause())) {
-      ApiException unavailable = ApiException.unavailable("Service unavailable", UNAVAILABLE_RETRY_SECONDS);
-      status = unavailable.status();
-      body = unavailable.body();
-      unavailable.headers().forEach(response::putHeader);
-      log.warn("request {} on {} {}: dependency unreachable: {}", call.requestId(), call.request().method(), call.route(),
-          result.cause().getMessage());
-    } else {
-      status = 500;
-      body = new JsonObject().put("error", "Internal server error");
-      log.error("request {} failed on {} {}", call.requestId(), call.request().method(), call.route(), result.cause());
-    }
     if (response.ended() || response.closed()) {
       record(call, status, 0);
       return;
@@ -277,25 +263,32 @@ public final class Pipeline {
     }
     if (status == 503 && !headers.contains(RETRY_AFTER)) {
       // SPEC 5: every 503 says when to come back, readiness included.
-      headers.set(RETRY_AFTER, Long.toString(UNAVAILABLE_RETRY_SECONDS));
+      headers.set(RETRY_AFTER, FailureAnswers.UNAVAILABLE_RETRY_AFTER);
     }
-    HttpServerRequest request = call.request();
-    if (request.version() != HttpVersion.HTTP_2 && (hasUnreadBody(request) || RequestFraming.isChunked(request))) {
-      // Answered before its body was read (413, 401, 404, 415...): the connection must not carry
-      // half a request into the next one, so it closes — after a linger for a client that is still
-      // sending, so it can read the answer. A chunked body closes its connection too (RequestFraming).
-      headers.set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
-      response.setStatusCode(status).end(payload);
-      if (status == 408 || status >= 500) {
-        // A body too slow or a process too loaded: the point is to stop reading, not to linger.
-        request.connection().close();
-      } else {
-        Linger.thenClose(request);
-      }
-    } else {
-      response.setStatusCode(status).end(payload);
-    }
+    end(call.request(), status, payload);
     record(call, status, payload.length());
+  }
+
+  /**
+   * Ends the response. A request answered before its body was read (413, 401, 404, 415...) must
+   * not carry half a request into the next one, so its connection closes — after a linger for a
+   * client that is still sending, so it can read the answer. A chunked body closes its connection
+   * too (RequestFraming).
+   */
+  private static void end(HttpServerRequest request, int status, Buffer payload) {
+    HttpServerResponse response = request.response();
+    if (request.version() == HttpVersion.HTTP_2 || !(hasUnreadBody(request) || RequestFraming.isChunked(request))) {
+      response.setStatusCode(status).end(payload);
+      return;
+    }
+    response.headers().set(HttpHeaders.CONNECTION, HttpHeaders.CLOSE);
+    response.setStatusCode(status).end(payload);
+    if (status == 408 || status >= 500) {
+      // A body too slow or a process too loaded: the point is to stop reading, not to linger.
+      request.connection().close();
+    } else {
+      Linger.thenClose(request);
+    }
   }
 
   /** X-Request-Id on every answer, and the rate limit's headers where the limit was consulted. */

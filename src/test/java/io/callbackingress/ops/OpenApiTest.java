@@ -3,7 +3,6 @@ package io.callbackingress.ops;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.callbackingress.Ingress;
 import io.callbackingress.http.Pipeline;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
@@ -56,8 +55,7 @@ class OpenApiTest {
   @Test
   void everyRouteIsDocumentedAndNothingElse() {
     Set<String> routed = Future.<Set<String>>future(promise -> server.vertx.getOrCreateContext().runOnContext(v -> {
-      Ingress ingress = server.ingress;
-      promise.complete(ingress.routes(ingress.loopServices(server.vertx)).stream()
+      promise.complete(server.ingress.routesOn(server.vertx).stream()
           .map(Pipeline.Route::endpoint)
           .map(endpoint -> endpoint.method().name() + " " + endpoint.path().replaceAll(":([A-Za-z_]+)", "{$1}"))
           .collect(Collectors.toCollection(TreeSet::new)));
