@@ -4,6 +4,7 @@ import io.callbackingress.audit.BatchingConsoleAppender;
 import io.callbackingress.config.Implementations;
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.events.EventOutbox;
+import io.callbackingress.events.OutboxEvents;
 import io.callbackingress.http.BodyReader;
 import io.callbackingress.http.ClientAddresses;
 import io.callbackingress.http.Pipeline;
@@ -24,6 +25,7 @@ import io.callbackingress.spi.Authenticator;
 import io.callbackingress.spi.ConfigException;
 import io.callbackingress.spi.DeadLetterOperations;
 import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.Events;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.spi.LiveChannel;
 import io.callbackingress.spi.MetricsCollector;
@@ -108,6 +110,7 @@ public final class Ingress {
   private final DeadLetterShelf deadLetterShelf;
   private final DeadLetterReplays deadLetters;
   private final DeadLetterUpkeep deadLetterUpkeep;
+  private final Events events;
   private long readinessRefresh = -1;
 
   private Ingress(IngressConfig config, Vertx vertx, MetricsCollector metrics, Database database,
@@ -143,6 +146,7 @@ public final class Ingress {
     this.deadLetters = new DeadLetterReplays(reads, committer(vertx), writeOperations.byName());
     this.deadLetterUpkeep = new DeadLetterUpkeep(deadLetterShelf, reads, metrics,
         Set.copyOf(writeOperations.familyByName().values()));
+    this.events = new OutboxEvents(vertx.eventBus(), reads);
   }
 
   /** Opens the spool of {@code spool.dir}; a directory it cannot use stops start-up naming the key. */
@@ -369,6 +373,11 @@ public final class Ingress {
       @Override
       public Future<PgConnection> listenConnection() {
         return listenDatabase.connect(loopVertx);
+      }
+
+      @Override
+      public Events events() {
+        return events;
       }
 
       @Override

@@ -49,6 +49,9 @@ public interface FamilyContext {
    */
   Future<PgConnection> listenConnection();
 
+  /** The events of every replica, stored and as this process commits them (SPEC 9). */
+  Events events();
+
   /** The live channels of every enabled family (SPEC 3.7). */
   List<LiveChannel> liveChannels();
 }
