@@ -329,6 +329,7 @@ public final class Ingress {
   public LoopServices loopServices(Vertx loopVertx) {
     BatchWriter writer = new BatchWriter(loopVertx, database, circuit, committer(loopVertx), new Spooler(spool),
         config.postgres().batch().maxRows(), config.postgres().batch().maxDelayMs());
+    Writer declaredWrites = new DeclaredWrites(writer, writeOperations);
     FamilyContext context = new FamilyContext() {
       @Override
       public Vertx vertx() {
@@ -347,7 +348,7 @@ public final class Ingress {
 
       @Override
       public Writer writer() {
-        return writer;
+        return declaredWrites;
       }
 
       @Override

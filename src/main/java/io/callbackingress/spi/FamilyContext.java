@@ -19,7 +19,10 @@ public interface FamilyContext {
   /** {@code limits.maxOutputBytes}: the cap on free text a family stores (SPEC 3.1). */
   int maxOutputBytes();
 
-  /** This loop's durable writer: group commit, idempotency and events come with every write. */
+  /**
+   * This loop's durable writer: group commit, idempotency and events come with every write. It
+   * runs only the operations of the calling family's {@link EndpointFamily#operations()}.
+   */
   Writer writer();
 
   /** A client for reads that never wait behind writes. */
