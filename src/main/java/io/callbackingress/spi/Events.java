@@ -32,8 +32,8 @@ public interface Events {
    * up to {@code limit} events after the cursor {@code after} — from the oldest kept when it is
    * null — in the order they were stored. {@code next} is the cursor of the last item, or
    * {@code after} (0 when null) on an empty page. The feed only ever grows at its end: an event
-   * appears once every event before it has committed or failed. A cursor whose events retention
-   * removed fails with {@link ApiException} 410 {@code Cursor expired}.
+   * appears once no transaction older than the one that stored it is still running. A cursor
+   * whose events retention removed fails with {@link ApiException} 410 {@code Cursor expired}.
    */
   Future<JsonObject> page(Long after, int limit);
 
