@@ -2,7 +2,9 @@ package io.callbackingress;
 
 import io.callbackingress.config.IngressConfig;
 import io.callbackingress.events.EventOutbox;
+import io.callbackingress.events.OutboxEvents;
 import io.callbackingress.spi.DeadLetterOperations;
+import io.callbackingress.spi.Events;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.spi.LiveChannel;
 import io.callbackingress.spi.MetricsCollector;
@@ -35,6 +37,8 @@ final class LoopWiring {
   private final Map<String, String> env;
   private final List<LiveChannel> liveChannels;
   private final DeadLetterOperations deadLetters;
+  private final WriteOperations writeOperations;
+  private final Events events;
 
   LoopWiring(IngressConfig config, Vertx vertx, Backends backends, MetricsCollector metrics, Map<String, String> env,
              EnabledFamilies families) {
@@ -44,12 +48,14 @@ final class LoopWiring {
     this.env = Map.copyOf(env);
     this.liveChannels = families.liveChannels();
     this.deadLetters = new DeadLetterReplays(backends.reads(), committer(vertx), families.writeOperations().byName());
+    this.writeOperations = families.writeOperations();
+    this.events = new OutboxEvents(vertx.eventBus(), backends.reads());
   }
 
   LoopServices on(Vertx loopVertx) {
     BatchWriter writer = new BatchWriter(loopVertx, backends.database(), backends.circuit(), committer(loopVertx),
         new Spooler(backends.spool()), config.postgres().batch().maxRows(), config.postgres().batch().maxDelayMs());
-    return new LoopServices(writer, new LoopFamilyContext(loopVertx, writer));
+    return new LoopServices(writer, new LoopFamilyContext(loopVertx, new DeclaredWrites(writer, writeOperations)));
   }
 
   /** A committer whose events are published on {@code loopVertx}'s event bus. */
@@ -116,6 +122,11 @@ final class LoopWiring {
     @Override
     public Future<PgConnection> listenConnection() {
       return backends.listenDatabase().connect(loopVertx);
+    }
+
+    @Override
+    public Events events() {
+      return events;
     }
 
     @Override

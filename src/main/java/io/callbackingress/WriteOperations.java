@@ -9,8 +9,9 @@ import java.util.Map;
 
 /**
  * The write operations of the enabled families by name: what a replay looks a spooled write up
- * in, and which family a dead letter belongs to. A name is a spooled write's only link to its
- * code, so two families declaring the same one stop start-up, naming both.
+ * in, which family a dead letter belongs to, and what a family may write at all
+ * ({@link DeclaredWrites}). A name is a spooled write's only link to its code, so two families
+ * declaring the same one stop start-up, naming both.
  */
 final class WriteOperations {
 
@@ -48,6 +49,11 @@ final class WriteOperations {
 
   Map<String, WriteOperation<?>> byName() {
     return byName;
+  }
+
+  /** Whether {@code family} declared this very operation: one of its own, not merely one of the same name. */
+  boolean declares(String family, WriteOperation<?> operation) {
+    return byName.get(operation.name()) == operation && familyByName.get(operation.name()).equals(family);
   }
 
   /** The family of each operation, by the operation's name. */

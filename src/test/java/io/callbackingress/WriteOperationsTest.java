@@ -1,7 +1,9 @@
 package io.callbackingress;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.spi.ConfigException;
 import io.callbackingress.spi.Endpoint;
@@ -25,6 +27,19 @@ class WriteOperationsTest {
     String name = probe.operations().get(0).name();
     assertEquals(probe.operations().get(0), operations.byName().get(name));
     assertEquals("probe", operations.familyByName().get(name));
+  }
+
+  @Test
+  void aFamilyDeclaresOnlyTheOperationsItListsNotAnotherFamilysNorALookAlike() {
+    ProbeFamily probe = new ProbeFamily();
+    WriteOperation<?> touch = probe.operations().get(0);
+    WriteOperation<?> lookAlike = WriteOperation.of(touch.name(), Unspoolable.class, (sql, input, context) -> null);
+    WriteOperations operations = WriteOperations.of(Map.of("probe", probe));
+
+    assertTrue(operations.declares("probe", touch));
+    assertFalse(operations.declares("other", touch), "another family's operation");
+    assertFalse(operations.declares("probe", lookAlike), "an operation of the same name that a replay would not run");
+    assertFalse(operations.declares(null, touch), "a write outside any family's route");
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.callbackingress.events;
 
+import io.callbackingress.spi.Events;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.sqlclient.SqlConnection;
@@ -9,8 +10,8 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * SPEC 9: a batch's events go into {@code ingress_events} and are announced with
- * {@code NOTIFY ingress_events} in the batch's own transaction — one statement for all of them —
+ * SPEC 9: a batch's events go into {@code ingress_events} and are announced with {@code NOTIFY}
+ * on {@link Events#ANNOUNCEMENTS} in the batch's own transaction — one statement for all of them —
  * and are published on the event bus once the transaction has committed.
  */
 public final class EventOutbox {
@@ -20,7 +21,7 @@ public final class EventOutbox {
         INSERT INTO ingress_events (id, type, occurred_at, data, correlation_id)
         SELECT * FROM unnest($1::uuid[], $2::text[], $3::timestamptz[], $4::text[], $5::text[])
         RETURNING id)
-      SELECT count(pg_notify('ingress_events', id::text)) FROM stored""";
+      SELECT count(pg_notify('%s', id::text)) FROM stored""".formatted(Events.ANNOUNCEMENTS);
 
   private final EventBus bus;
 

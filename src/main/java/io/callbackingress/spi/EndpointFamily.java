@@ -111,7 +111,10 @@ public interface EndpointFamily {
 
   /**
    * Every write operation the family's endpoints submit. A write that waited in the spool finds
-   * its operation here by name when it is replayed, possibly by a process started after a crash.
+   * its operation here by name when it is replayed, possibly by a process started after a crash,
+   * so the {@link Writer} refuses any other at once: a write of an operation not listed here (this
+   * very instance, not merely one of the same name) fails before it is stored or spooled, with a
+   * 500 whose logged cause names the family and the operation.
    */
   default List<WriteOperation<?>> operations() {
     return List.of();

@@ -23,7 +23,10 @@ public interface FamilyContext {
   /** {@code limits.maxOutputBytes}: the cap on free text a family stores (SPEC 3.1). */
   int maxOutputBytes();
 
-  /** This loop's durable writer: group commit, idempotency and events come with every write. */
+  /**
+   * This loop's durable writer: group commit, idempotency and events come with every write. It
+   * runs only the operations of the calling family's {@link EndpointFamily#operations()}.
+   */
   Writer writer();
 
   /**
@@ -53,6 +56,9 @@ public interface FamilyContext {
    * where that URI names several hosts. The family closes it.
    */
   Future<PgConnection> listenConnection();
+
+  /** The events of every replica, stored and as this process commits them (SPEC 9). */
+  Events events();
 
   /** The live channels of every enabled family (SPEC 3.7). */
   List<LiveChannel> liveChannels();

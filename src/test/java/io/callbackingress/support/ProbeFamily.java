@@ -32,6 +32,8 @@ public final class ProbeFamily implements EndpointFamily {
   public static final String THROWS = "throws";
   /** The probe name whose action throws before any write: a bug in an endpoint. */
   public static final String BOOM = "boom";
+  /** The probe name written with {@link #UNDECLARED_TOUCH}: an operation the family forgot to declare. */
+  public static final String UNDECLARED = "undeclared";
 
   /** What a probe write carries. */
   record Touch(String name) {
@@ -48,6 +50,14 @@ public final class ProbeFamily implements EndpointFamily {
         }
         return sql.query(REFUSED.equals(touch.name()) ? "SELECT 1 / 0" : "SELECT 1")
             .execute().map(rows -> touch.created());
+      },
+      Touch::created);
+
+  /** Left out of {@link #operations()} on purpose; were it ever run, it would store an event. */
+  static final WriteOperation<Touch> UNDECLARED_TOUCH = WriteOperation.of("probe.undeclared", Touch.class,
+      (sql, touch, context) -> {
+        context.emit("probe.undeclared", new JsonObject().put("name", touch.name()));
+        return Future.succeededFuture(touch.created());
       },
       Touch::created);
 
@@ -74,7 +84,8 @@ public final class ProbeFamily implements EndpointFamily {
           if (BOOM.equals(probe.name())) {
             throw new IllegalStateException("a bug in an action");
           }
-          return context.writer().write(call, TOUCH, new Touch(probe.name()));
+          return context.writer().write(call, UNDECLARED.equals(probe.name()) ? UNDECLARED_TOUCH : TOUCH,
+              new Touch(probe.name()));
         }),
         Endpoint.get(context.spiPath("/probes/:name"), call ->
             Future.succeededFuture(Reply.ok(new JsonObject().put("name", call.pathParam("name"))))),

@@ -1,6 +1,6 @@
 package io.callbackingress.family.analytics;
 
-import io.callbackingress.family.testruns.TestRunStore;
+import io.callbackingress.spi.toolkit.RowMapper;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -11,8 +11,14 @@ import io.vertx.sqlclient.Tuple;
 /** The analytics family's SQL: read-only aggregates over test_runs and ai_analyses. */
 final class AnalyticsStore {
 
+  /**
+   * A stored test run as {@code GET /spi/test_runs/:id} answers it (SPEC 3.6): the analytics views
+   * read the table, not the test_runs family, so its columns are named here too.
+   */
+  private static final RowMapper RUN = RowMapper.of("id", "submission_uuid", "track_slug", "exercise_slug", "user_handle",
+      "status", "tests", "duration_ms", "output", "created_at", "updated_at").json("tests");
   /** The window count is taken before LIMIT, so one index scan answers both the latest run and the total. */
-  private static final String LATEST_RUN = "SELECT " + TestRunStore.RUN.columns() + ", count(*) OVER () AS runs"
+  private static final String LATEST_RUN = "SELECT " + RUN.columns() + ", count(*) OVER () AS runs"
       + " FROM test_runs WHERE track_slug = $1 AND exercise_slug = $2 AND user_handle = $3"
       + " ORDER BY created_at DESC LIMIT 1";
   private static final String RUNS_BY_STATUS = """
@@ -44,7 +50,7 @@ final class AnalyticsStore {
           .put("track_slug", track)
           .put("exercise_slug", exercise)
           .put("user_handle", user)
-          .put("latest_test_run", TestRunStore.RUN.toJson(row))
+          .put("latest_test_run", RUN.toJson(row))
           .put("test_runs_count", row.getLong("runs"));
     });
   }

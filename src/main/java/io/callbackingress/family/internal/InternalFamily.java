@@ -5,6 +5,7 @@ import io.callbackingress.spi.Call;
 import io.callbackingress.spi.DeadLetterOperations;
 import io.callbackingress.spi.Endpoint;
 import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.Events;
 import io.callbackingress.spi.FamilyContext;
 import io.callbackingress.spi.Reply;
 import io.vertx.core.Future;
@@ -38,17 +39,18 @@ public final class InternalFamily implements EndpointFamily {
 
   @Override
   public List<Endpoint> endpoints(FamilyContext context) {
+    Events events = context.events();
     DeadLetterOperations deadLetters = context.deadLetters();
     return List.of(
-        Endpoint.get(PREFIX + "/events", call -> events(context, call)),
+        Endpoint.get(PREFIX + "/events", call -> events(events, call)),
         Endpoint.get(PREFIX + "/spool", call -> Future.succeededFuture(Reply.ok(context.spoolStats().toJson()))),
         Endpoint.get(PREFIX + "/dead-letters", call -> deadLetters(deadLetters, call)),
         Endpoint.withoutBody(HttpMethod.POST, PREFIX + "/dead-letters/:id/replay", call -> replay(deadLetters, call)),
         Endpoint.withoutBody(HttpMethod.DELETE, PREFIX + "/dead-letters/:id", call -> discard(deadLetters, call)));
   }
 
-  private static Future<Reply> events(FamilyContext context, Call call) {
-    return page(call).compose(page -> EventFeed.page(context.reads(), page.after(), page.limit())).map(Reply::ok);
+  private static Future<Reply> events(Events events, Call call) {
+    return page(call).compose(page -> events.page(page.after(), page.limit())).map(Reply::ok);
   }
 
   private static Future<Reply> deadLetters(DeadLetterOperations deadLetters, Call call) {

@@ -1,7 +1,6 @@
 package io.callbackingress.family.live;
 
-import io.callbackingress.events.Event;
-import io.callbackingress.events.StoredEvents;
+import io.callbackingress.spi.Events;
 import io.callbackingress.spi.FamilyContext;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -9,9 +8,6 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.sqlclient.Row;
-import io.vertx.sqlclient.SqlClient;
-import io.vertx.sqlclient.Tuple;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -25,11 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The one stream of events that live subscribers see, each event exactly once, wherever it was
- * produced (SPEC 3.7). This process's events come from {@link Event#ADDRESS}, where the writer
- * publishes them after commit; other replicas' events come through {@code LISTEN ingress_events}
- * on one dedicated connection ({@link ChannelListener}, to {@code postgres.listenUri}), read back
- * from the outbox by the announced id. Both are
- * republished, locally only, on {@link #ADDRESS}, which every loop's {@link LiveHub} consumes.
+ * produced (SPEC 3.7). This process's events come as they commit ({@link Events#committed});
+ * other replicas' events come through {@code LISTEN} on {@link Events#ANNOUNCEMENTS} on one
+ * dedicated connection ({@link ChannelListener}, to {@code postgres.listenUri}), read back by the
+ * announced id ({@link Events#read}). Both are republished, locally only, on {@link #ADDRESS},
+ * which every loop's {@link LiveHub} consumes.
  *
  * <p>Implementation notes: the notification reaches every replica, the producing one included,
  * and may arrive before or after the local publication of the same event — both follow the same
@@ -53,9 +49,6 @@ final class LiveStream {
   static final String ADDRESS = "ingress.events.live";
 
   private static final Logger log = LoggerFactory.getLogger(LiveStream.class);
-  private static final String CHANNEL = "ingress_events";
-  private static final String READ = "SELECT " + StoredEvents.COLUMNS
-      + " FROM ingress_events WHERE id = ANY($1::uuid[]) ORDER BY seq";
   /**
    * Ids to recognise when the other path brings the same event: far more than are published
    * during one notification round trip even at tens of thousands of events a second.
@@ -64,7 +57,7 @@ final class LiveStream {
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private final EventBus bus;
-  private final SqlClient reads;
+  private final Events events;
   private final AtomicInteger connections;
   private final Set<String> passedOn = Collections.newSetFromMap(new LinkedHashMap<>(1024, 0.75f, false) {
     @Override
@@ -77,9 +70,9 @@ final class LiveStream {
   private MessageConsumer<JsonObject> local;
   private ChannelListener listener;
 
-  private LiveStream(Vertx vertx, SqlClient reads, AtomicInteger connections) {
+  private LiveStream(Vertx vertx, Events events, AtomicInteger connections) {
     this.bus = vertx.eventBus();
-    this.reads = reads;
+    this.events = events;
     this.connections = connections;
   }
 
@@ -88,9 +81,10 @@ final class LiveStream {
    * listening connection: live delivery is best effort, and the writes must not wait for it.
    */
   static LiveStream start(FamilyContext context, AtomicInteger connections) {
-    LiveStream stream = new LiveStream(context.vertx(), context.reads(), connections);
-    stream.local = stream.bus.localConsumer(Event.ADDRESS, message -> stream.passOn(message.body()));
-    stream.listener = new ChannelListener(context.vertx(), context::listenConnection, CHANNEL, stream::announced);
+    LiveStream stream = new LiveStream(context.vertx(), context.events(), connections);
+    stream.local = stream.events.committed(stream::passOn);
+    stream.listener = new ChannelListener(context.vertx(), context::listenConnection, Events.ANNOUNCEMENTS,
+        stream::announced);
     context.metrics().gauge("ingress.live.listening", null, null, () -> stream.listener.listening() ? 1 : 0);
     stream.listener.start();
     return stream;
@@ -127,14 +121,8 @@ final class LiveStream {
     reading = true;
     List<UUID> ids = announced;
     announced = new ArrayList<>();
-    reads.preparedQuery(READ).execute(Tuple.of(ids.toArray(UUID[]::new)))
-        .onSuccess(rows -> {
-          for (Row row : rows) {
-            if (!passedOn.contains(row.getUUID("id").toString())) {
-              passOn(StoredEvents.envelope(row));
-            }
-          }
-        })
+    events.read(ids)
+        .onSuccess(envelopes -> envelopes.forEach(this::passOn))
         .onFailure(failure -> log.warn("cannot read {} announced events for live subscribers: {}", ids.size(),
             failure.getMessage()))
         .onComplete(done -> {

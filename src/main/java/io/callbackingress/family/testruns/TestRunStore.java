@@ -10,7 +10,7 @@ import io.vertx.sqlclient.Tuple;
 import java.util.UUID;
 
 /** The test_runs family's SQL. */
-public final class TestRunStore {
+final class TestRunStore {
 
   static final RowInsert INSERT = RowInsert.into("test_runs", RowInsert.uuid("id"), RowInsert.text("submission_uuid"),
       RowInsert.text("track_slug"), RowInsert.text("exercise_slug"), RowInsert.text("user_handle"), RowInsert.text("status"),
@@ -28,8 +28,8 @@ public final class TestRunStore {
         RETURNING status)
       SELECT COALESCE(updated.status, previous.status) AS status, updated.status IS NOT NULL AS changed
         FROM previous LEFT JOIN updated ON true""";
-  /** A stored run as callers read it; shared with the analytics views. */
-  public static final RowMapper RUN = RowMapper.of("id", "submission_uuid", "track_slug", "exercise_slug", "user_handle",
+  /** A stored run as callers read it. */
+  private static final RowMapper RUN = RowMapper.of("id", "submission_uuid", "track_slug", "exercise_slug", "user_handle",
       "status", "tests", "duration_ms", "output", "created_at", "updated_at").json("tests");
   private static final String FIND = "SELECT " + RUN.columns() + " FROM test_runs WHERE id = $1";
 

@@ -1,6 +1,5 @@
-package io.callbackingress.family.internal;
+package io.callbackingress.events;
 
-import io.callbackingress.events.StoredEvents;
 import io.callbackingress.spi.ApiException;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
