@@ -1,10 +1,10 @@
 package io.callbackingress;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.spi.toolkit.Signatures;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
@@ -64,7 +64,9 @@ class ExamplePluginIT {
     ingress = JarReplica.startWithPlugins("example", workDir.resolve("ingress"), port, config("{\"maxNameLength\":5}"),
         List.of(plugin));
     http = new Http(port);
-    Eventually.await(START_LIMIT, "the ingress with the plugin ready: " + ingress.stderr(), () -> ready());
+    await("the ingress with the plugin ready")
+        .atMost(START_LIMIT)
+        .untilAsserted(() -> assertTrue(ready(), () -> "stderr: " + ingress.stderr()));
   }
 
   @AfterAll

@@ -1,12 +1,12 @@
 package io.callbackingress;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.Db;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
 import io.callbackingress.support.JsonMessages;
@@ -215,8 +215,9 @@ class PostgresFailoverIT {
     long[] firstStoredAfterPromotion = {-1};
     SteadyLoad.Result result;
     try (SteadyLoad load = SteadyLoad.start(WRITES_PER_SECOND, CALLERS, sequence -> postRun(ingress, prefix, sequence, sentAt))) {
-      Eventually.await(SETTLE, STORED_BEFORE_CRASH + " writes stored on the primary",
-          () -> stored(topology.primaryPort(), prefix) >= STORED_BEFORE_CRASH);
+      await(STORED_BEFORE_CRASH + " writes stored on the primary")
+          .atMost(SETTLE)
+          .until(() -> stored(topology.primaryPort(), prefix) >= STORED_BEFORE_CRASH);
       crash = System.nanoTime();
       topology.crashPrimary();
       until(crash + STALE_ADDRESS_AFTER_CRASH.toNanos(), () -> { });
@@ -365,22 +366,21 @@ class PostgresFailoverIT {
 
   /** Waits for the spool's depth to reach 0; returns its dead letters (absent: none yet). */
   private long awaitDrainedSpool(JarReplica ingress) {
-    JsonObject[] spool = new JsonObject[1];
-    Eventually.await(SETTLE, "the spool drained (last: " + spool[0] + ")", () -> {
-      try {
-        HttpResponse<String> answer = OpenApiContract.shipped().requireConforming(client.send(
-            get(ingress, "/internal/ingress/spool"), HttpResponse.BodyHandlers.ofString()));
-        assertEquals(200, answer.statusCode(), answer.body());
-        spool[0] = new JsonObject(answer.body());
-        return spool[0].getLong("depth") == 0;
-      } catch (IOException e) {
-        throw new AssertionError("the ingress stopped answering", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
-    return spool[0].getLong("dead_letters", 0L);
+    JsonObject spool = await("the spool drained")
+        .atMost(SETTLE)
+        .until(() -> spoolReport(ingress), report -> report.getLong("depth") == 0);
+    return spool.getLong("dead_letters", 0L);
+  }
+
+  private JsonObject spoolReport(JarReplica ingress) throws InterruptedException {
+    try {
+      HttpResponse<String> answer = OpenApiContract.shipped().requireConforming(client.send(
+          get(ingress, "/internal/ingress/spool"), HttpResponse.BodyHandlers.ofString()));
+      assertEquals(200, answer.statusCode(), answer.body());
+      return new JsonObject(answer.body());
+    } catch (IOException e) {
+      throw new AssertionError("the ingress stopped answering", e);
+    }
   }
 
   /** Dead letters kept in Postgres (SPEC 16), where the schema has the table. */
