@@ -36,6 +36,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -44,6 +45,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -237,9 +239,9 @@ class PostgresFailoverIT {
       result = load.stop();
     }
     if (firstStoredAfterPromotion[0] < 0) {
-      firstStoredAfterPromotion[0] = firstTime(() -> stored(topology.standbyPort(), prefix) > storedAtPromotion);
+      firstStoredAfterPromotion[0] = firstTime("a write stored on the new primary", () -> stored(topology.standbyPort(), prefix) > storedAtPromotion);
     }
-    long readyAgain = firstTime(() -> postgresReadiness(ingress).equals("UP"));
+    long readyAgain = firstTime("postgres readiness UP", () -> postgresReadiness(ingress).equals("UP"));
     long deadLettersReported = awaitDrainedSpool(ingress);
     return new Figures(result, sentAt, storedCopies(topology.standbyPort(), prefix), deadLettersReported,
         deadLettersTable(topology.standbyPort()), List.copyOf(readinessWithoutPrimary), crash, promoted,
@@ -353,15 +355,16 @@ class PostgresFailoverIT {
   }
 
   /** When {@code condition} first held, polled for up to {@link #SETTLE}; -1 if it did not. */
-  private static long firstTime(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return System.nanoTime();
-      }
-      LockSupport.parkNanos(POLL.toNanos());
+  private static long firstTime(String what, BooleanSupplier condition) {
+    try {
+      return await(what)
+          .atMost(SETTLE)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(POLL)
+          .until(() -> condition.getAsBoolean() ? System.nanoTime() : null, Objects::nonNull);
+    } catch (ConditionTimeoutException notSeen) {
+      return -1;
     }
-    return -1;
   }
 
   /** Waits for the spool's depth to reach 0; returns its dead letters (absent: none yet). */
@@ -415,18 +418,19 @@ class PostgresFailoverIT {
    * Polls {@code messages} for an event about one of {@code ids} for up to {@link #SETTLE},
    * running {@code meanwhile} between polls; returns it, or null.
    */
-  private static JsonObject nextEventAbout(BlockingQueue<JsonObject> messages, Set<String> ids, ThrowingRunnable meanwhile)
-      throws Exception {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    while (System.nanoTime() < deadline) {
-      meanwhile.run();
-      JsonObject message = messages.poll(250, TimeUnit.MILLISECONDS);
-      JsonObject data = message == null ? null : message.getJsonObject("data");
-      if (data != null && ids.contains(data.getString("id"))) {
-        return message;
-      }
+  private static JsonObject nextEventAbout(BlockingQueue<JsonObject> messages, Set<String> ids, ThrowingRunnable meanwhile) {
+    try {
+      return await("an event about one of the writes")
+          .atMost(SETTLE)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            meanwhile.run();
+            return JsonMessages.takeFirstAbout(messages, ids);
+          }, Objects::nonNull);
+    } catch (ConditionTimeoutException notSeen) {
+      return null;
     }
-    return null;
   }
 
   private interface ThrowingRunnable {
