@@ -141,7 +141,7 @@ class DurabilityIT {
     await(name + " ready")
         .atMost(Duration.ofSeconds(60))
         .pollInterval(Duration.ofMillis(200))
-        .ignoreException(IOException.class)
+        .ignoreExceptionsInstanceOf(IOException.class)
         .failFast(name + " exited", () -> assertTrue(process.isAlive(), () -> log(name)))
         .until(() -> client.send(get("/health/ready"), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
     return process;

@@ -140,7 +140,7 @@ class PackagedJarIT {
     return await("the jar ready")
         .atMost(Duration.ofSeconds(120))
         .pollInterval(Duration.ofMillis(250))
-        .ignoreException(IOException.class)
+        .ignoreExceptionsInstanceOf(IOException.class)
         .failFast("the jar exited", () -> assertTrue(ingress.isAlive(), this::logs))
         .until(() -> call("GET", port, "/health/ready"), response -> response.statusCode() == 200);
   }

@@ -148,7 +148,7 @@ public final class HaProxy implements AutoCloseable {
     await(replica + " " + state + " in HAProxy")
         .atMost(SETTLE)
         // A poll of the stats page can meet a keep-alive connection HAProxy just closed; the next one opens anew.
-        .ignoreException(UncheckedIOException.class)
+        .ignoreExceptionsInstanceOf(UncheckedIOException.class)
         .until(() -> state.equals(states().get(replica)));
   }
 
