@@ -1,5 +1,8 @@
 package io.callbackingress;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.callbackingress.support.EdgeBiasedRandom;
 import io.callbackingress.support.Hmac;
 import io.callbackingress.support.Http;
@@ -20,6 +23,7 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -464,19 +468,13 @@ class ContractFuzzIT {
     return response.json();
   }
 
-  private static void awaitReady() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && ingress.isAlive()) {
-      try {
-        if (http.get("/health/ready").status() == 200) {
-          return;
-        }
-      } catch (Exception notYet) {
-        // still starting
-      }
-      Thread.sleep(200);
-    }
-    throw new IllegalStateException("the jar did not become ready: " + log());
+  private static void awaitReady() {
+    await("the jar ready")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptions()
+        .failFast("the jar exited", () -> assertTrue(ingress.isAlive(), ContractFuzzIT::log))
+        .until(() -> http.get("/health/ready").status() == 200);
   }
 
   private static void fail(String what, Call call, Response response) {

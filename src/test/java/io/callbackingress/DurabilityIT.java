@@ -1,5 +1,6 @@
 package io.callbackingress;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import io.callbackingress.support.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -136,18 +138,21 @@ class DurabilityIT {
         .redirectOutput(workDir.resolve(name + ".log").toFile());
     builder.environment().put("INGRESS_INTERNAL_AUTH_TOKENS", TOKEN);
     Process process = builder.start();
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline && process.isAlive()) {
-      try {
-        if (client.send(get("/health/ready"), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return process;
-        }
-      } catch (IOException notYet) {
-        // still starting
-      }
-      Thread.sleep(200);
+    await(name + " ready")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .failFast(name + " exited", () -> assertTrue(process.isAlive(), () -> log(name)))
+        .until(() -> client.send(get("/health/ready"), HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+    return process;
+  }
+
+  private String log(String name) {
+    try {
+      return Files.readString(workDir.resolve(name + ".log"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    throw new AssertionError("not ready: " + Files.readString(workDir.resolve(name + ".log")));
   }
 
   /** POSTs {@code total} runs, 32 in flight; remembers the id of every 201, ignores refused connections. */
@@ -174,12 +179,11 @@ class DurabilityIT {
     }
   }
 
-  private void awaitAcknowledged(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (acknowledged.size() < count && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertTrue(acknowledged.size() >= count, "only " + acknowledged.size() + " acknowledged");
+  private void awaitAcknowledged(int count) {
+    await(count + " writes acknowledged")
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(5))
+        .until(acknowledged::size, acknowledgedSoFar -> acknowledgedSoFar >= count);
   }
 
   /** What kill -9 in the middle of a write leaves: the start of a record with no end. */
@@ -190,18 +194,14 @@ class DurabilityIT {
     }
   }
 
-  private void awaitEmptySpool() throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-    while (System.nanoTime() < deadline) {
-      HttpResponse<String> spool = OpenApiContract.shipped().requireConforming(client.send(
-          HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/ingress/spool"))
-              .header("X-Internal-Auth", TOKEN).build(), HttpResponse.BodyHandlers.ofString()));
-      if (spool.statusCode() == 200 && new JsonObject(spool.body()).getLong("depth") == 0) {
-        return;
-      }
-      Thread.sleep(200);
-    }
-    throw new AssertionError("the spool did not drain");
+  private void awaitEmptySpool() {
+    await("the spool drains")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> OpenApiContract.shipped().requireConforming(client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/internal/ingress/spool"))
+                    .header("X-Internal-Auth", TOKEN).build(), HttpResponse.BodyHandlers.ofString())),
+            spool -> spool.statusCode() == 200 && new JsonObject(spool.body()).getLong("depth") == 0);
   }
 
   /**

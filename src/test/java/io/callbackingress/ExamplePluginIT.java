@@ -1,10 +1,10 @@
 package io.callbackingress;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.spi.toolkit.Signatures;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
@@ -68,7 +68,9 @@ class ExamplePluginIT {
     port = IngressServer.freePort();
     ingress = JarReplica.startWithPlugins("example", workDir.resolve("ingress"), port, config("{\"maxNameLength\":5}"),
         List.of(plugin));
-    Eventually.await(START_LIMIT, "the ingress with the plugin ready: " + ingress.stderr(), () -> ready());
+    await("the ingress with the plugin ready")
+        .atMost(START_LIMIT)
+        .untilAsserted(() -> assertTrue(ready(), () -> "stderr: " + ingress.stderr()));
     http = new Http(port, OpenApiContract.of(new Http(port).get("/openapi.json").body()));
   }
 

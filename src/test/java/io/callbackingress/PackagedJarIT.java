@@ -1,5 +1,6 @@
 package io.callbackingress;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,6 +9,7 @@ import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.OpenApiContract;
 import io.callbackingress.support.TestServices;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -126,39 +128,30 @@ class PackagedJarIT {
     }
   }
 
-  private HttpResponse<String> awaitStatus(int port, String path, int status) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    HttpResponse<String> last = null;
-    while (System.nanoTime() < deadline) {
-      last = call("GET", port, path);
-      if (last.statusCode() == status) {
-        return last;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError(path + " never answered " + status + ": " + (last == null ? null : last.statusCode()));
+  private HttpResponse<String> awaitStatus(int port, String path, int status) {
+    return await(path + " answering " + status)
+        .atMost(Duration.ofSeconds(5))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(20))
+        .until(() -> call("GET", port, path), response -> response.statusCode() == status);
   }
 
-  private HttpResponse<String> awaitReady(Process ingress, int port) throws Exception {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-    Exception last = null;
-    while (System.nanoTime() < deadline && ingress.isAlive()) {
-      try {
-        HttpResponse<String> response = call("GET", port, "/health/ready");
-        if (response.statusCode() == 200) {
-          return response;
-        }
-      } catch (IOException notYet) {
-        last = notYet;
-      }
-      Thread.sleep(250);
-    }
-    throw new AssertionError("not ready: alive=" + ingress.isAlive() + " stderr="
-        + Files.readString(workDir.resolve("stderr.log")) + " stdout tail=" + tail(), last);
+  private HttpResponse<String> awaitReady(Process ingress, int port) {
+    return await("the jar ready")
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(250))
+        .ignoreExceptionsInstanceOf(IOException.class)
+        .failFast("the jar exited", () -> assertTrue(ingress.isAlive(), this::logs))
+        .until(() -> call("GET", port, "/health/ready"), response -> response.statusCode() == 200);
   }
 
-  private String tail() throws IOException {
-    List<String> lines = Files.readAllLines(workDir.resolve("stdout.log"));
-    return String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+  private String logs() {
+    try {
+      List<String> lines = Files.readAllLines(workDir.resolve("stdout.log"));
+      return "stderr=" + Files.readString(workDir.resolve("stderr.log"))
+          + " stdout tail=" + String.join("\n", lines.subList(Math.max(0, lines.size() - 10), lines.size()));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }

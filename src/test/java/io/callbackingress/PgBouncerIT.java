@@ -1,11 +1,11 @@
 package io.callbackingress;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.Db;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
 import io.callbackingress.support.LiveSubscription;
@@ -106,7 +106,9 @@ class PgBouncerIT {
   @Order(1)
   void aSubscriberOnOneReplicaGetsAnEventWrittenThroughTheOther() throws Exception {
     for (int port : ports) {
-      Eventually.await(Duration.ofSeconds(20), "replica on " + port + " LISTENing", () -> metric(port, "ingress_live_listening") == 1);
+      await("replica on " + port + " LISTENing")
+          .atMost(Duration.ofSeconds(20))
+          .until(() -> metric(port, "ingress_live_listening") == 1);
     }
     try (LiveSubscription live = LiveSubscription.open(client, ports.get(1), "events", Map.of())) {
 
@@ -152,8 +154,9 @@ class PgBouncerIT {
   @Test
   @Order(3)
   void retentionRunsThroughPgBouncerWithOneReplicaAtATime() {
-    Eventually.await(Duration.ofSeconds(10), "a retention run that made or checked partitions after the burst",
-        () -> retentionLines().stream().anyMatch(line -> line.contains("retention run: deleted")));
+    await("a retention run that made or checked partitions after the burst")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> retentionLines().stream().anyMatch(line -> line.contains("retention run: deleted")));
     List<String> lines = retentionLines();
     assertEquals(List.of(), lines.stream().filter(line -> line.contains("failed")).toList(), "retention runs that failed");
     assertTrue(Long.parseLong(new Db(database).column("SELECT count(*) FROM pg_inherits WHERE inhparent = 'test_runs'::regclass").get(0)) > 2,

@@ -1,12 +1,12 @@
 package io.callbackingress;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.Db;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.JarReplica;
 import io.callbackingress.support.JsonMessages;
@@ -36,6 +36,7 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -44,6 +45,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIf;
@@ -215,8 +217,9 @@ class PostgresFailoverIT {
     long[] firstStoredAfterPromotion = {-1};
     SteadyLoad.Result result;
     try (SteadyLoad load = SteadyLoad.start(WRITES_PER_SECOND, CALLERS, sequence -> postRun(ingress, prefix, sequence, sentAt))) {
-      Eventually.await(SETTLE, STORED_BEFORE_CRASH + " writes stored on the primary",
-          () -> stored(topology.primaryPort(), prefix) >= STORED_BEFORE_CRASH);
+      await(STORED_BEFORE_CRASH + " writes stored on the primary")
+          .atMost(SETTLE)
+          .until(() -> stored(topology.primaryPort(), prefix) >= STORED_BEFORE_CRASH);
       crash = System.nanoTime();
       topology.crashPrimary();
       until(crash + STALE_ADDRESS_AFTER_CRASH.toNanos(), () -> { });
@@ -236,9 +239,9 @@ class PostgresFailoverIT {
       result = load.stop();
     }
     if (firstStoredAfterPromotion[0] < 0) {
-      firstStoredAfterPromotion[0] = firstTime(() -> stored(topology.standbyPort(), prefix) > storedAtPromotion);
+      firstStoredAfterPromotion[0] = firstTime("a write stored on the new primary", () -> stored(topology.standbyPort(), prefix) > storedAtPromotion);
     }
-    long readyAgain = firstTime(() -> postgresReadiness(ingress).equals("UP"));
+    long readyAgain = firstTime("postgres readiness UP", () -> postgresReadiness(ingress).equals("UP"));
     long deadLettersReported = awaitDrainedSpool(ingress);
     return new Figures(result, sentAt, storedCopies(topology.standbyPort(), prefix), deadLettersReported,
         deadLettersTable(topology.standbyPort()), List.copyOf(readinessWithoutPrimary), crash, promoted,
@@ -352,35 +355,35 @@ class PostgresFailoverIT {
   }
 
   /** When {@code condition} first held, polled for up to {@link #SETTLE}; -1 if it did not. */
-  private static long firstTime(BooleanSupplier condition) {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return System.nanoTime();
-      }
-      LockSupport.parkNanos(POLL.toNanos());
+  private static long firstTime(String what, BooleanSupplier condition) {
+    try {
+      return await(what)
+          .atMost(SETTLE)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(POLL)
+          .until(() -> condition.getAsBoolean() ? System.nanoTime() : null, Objects::nonNull);
+    } catch (ConditionTimeoutException notSeen) {
+      return -1;
     }
-    return -1;
   }
 
   /** Waits for the spool's depth to reach 0; returns its dead letters (absent: none yet). */
   private long awaitDrainedSpool(JarReplica ingress) {
-    JsonObject[] spool = new JsonObject[1];
-    Eventually.await(SETTLE, "the spool drained (last: " + spool[0] + ")", () -> {
-      try {
-        HttpResponse<String> answer = OpenApiContract.shipped().requireConforming(client.send(
-            get(ingress, "/internal/ingress/spool"), HttpResponse.BodyHandlers.ofString()));
-        assertEquals(200, answer.statusCode(), answer.body());
-        spool[0] = new JsonObject(answer.body());
-        return spool[0].getLong("depth") == 0;
-      } catch (IOException e) {
-        throw new AssertionError("the ingress stopped answering", e);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-    });
-    return spool[0].getLong("dead_letters", 0L);
+    JsonObject spool = await("the spool drained")
+        .atMost(SETTLE)
+        .until(() -> spoolReport(ingress), report -> report.getLong("depth") == 0);
+    return spool.getLong("dead_letters", 0L);
+  }
+
+  private JsonObject spoolReport(JarReplica ingress) throws InterruptedException {
+    try {
+      HttpResponse<String> answer = OpenApiContract.shipped().requireConforming(client.send(
+          get(ingress, "/internal/ingress/spool"), HttpResponse.BodyHandlers.ofString()));
+      assertEquals(200, answer.statusCode(), answer.body());
+      return new JsonObject(answer.body());
+    } catch (IOException e) {
+      throw new AssertionError("the ingress stopped answering", e);
+    }
   }
 
   /** Dead letters kept in Postgres (SPEC 16), where the schema has the table. */
@@ -415,18 +418,19 @@ class PostgresFailoverIT {
    * Polls {@code messages} for an event about one of {@code ids} for up to {@link #SETTLE},
    * running {@code meanwhile} between polls; returns it, or null.
    */
-  private static JsonObject nextEventAbout(BlockingQueue<JsonObject> messages, Set<String> ids, ThrowingRunnable meanwhile)
-      throws Exception {
-    long deadline = System.nanoTime() + SETTLE.toNanos();
-    while (System.nanoTime() < deadline) {
-      meanwhile.run();
-      JsonObject message = messages.poll(250, TimeUnit.MILLISECONDS);
-      JsonObject data = message == null ? null : message.getJsonObject("data");
-      if (data != null && ids.contains(data.getString("id"))) {
-        return message;
-      }
+  private static JsonObject nextEventAbout(BlockingQueue<JsonObject> messages, Set<String> ids, ThrowingRunnable meanwhile) {
+    try {
+      return await("an event about one of the writes")
+          .atMost(SETTLE)
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(250))
+          .until(() -> {
+            meanwhile.run();
+            return JsonMessages.takeFirstAbout(messages, ids);
+          }, Objects::nonNull);
+    } catch (ConditionTimeoutException notSeen) {
+      return null;
     }
-    return null;
   }
 
   private interface ThrowingRunnable {

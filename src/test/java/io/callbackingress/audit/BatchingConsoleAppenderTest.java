@@ -1,5 +1,6 @@
 package io.callbackingress.audit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,6 +12,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -71,11 +73,11 @@ class BatchingConsoleAppenderTest {
     append("{\"first\":true}");
     Thread.sleep(200);
     append("{\"second\":true}");
-    long deadline = System.nanoTime() + 2_000_000_000L;
-    while (!out.toString(StandardCharsets.UTF_8).contains("second") && System.nanoTime() < deadline) {
-      Thread.sleep(5);
-    }
-    assertEquals(List.of("{\"first\":true}", "{\"second\":true}"), out.toString(StandardCharsets.UTF_8).lines().toList());
+    await("the second line written")
+        .atMost(Duration.ofSeconds(2))
+        .pollInterval(Duration.ofMillis(5))
+        .untilAsserted(() -> assertEquals(List.of("{\"first\":true}", "{\"second\":true}"),
+            out.toString(StandardCharsets.UTF_8).lines().toList()));
   }
 
   @Test

@@ -1,5 +1,6 @@
 package io.callbackingress.http;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -134,7 +136,7 @@ class BodyLimitsTest {
     return bufferedOn(http);
   }
 
-  private static void awaitBuffered(long expected) throws InterruptedException {
+  private static void awaitBuffered(long expected) {
     awaitBuffered(http, expected);
   }
 
@@ -143,11 +145,10 @@ class BodyLimitsTest {
   }
 
   /** The bytes held for bodies across the process become {@code expected} within five seconds. */
-  static void awaitBuffered(Http http, long expected) throws InterruptedException {
-    for (int attempt = 0; attempt < 100 && bufferedOn(http) != expected; attempt++) {
-      Thread.sleep(50);
-    }
-    assertEquals(expected, bufferedOn(http));
+  static void awaitBuffered(Http http, long expected) {
+    await("the bytes held for bodies at " + expected)
+        .atMost(Duration.ofSeconds(5))
+        .untilAsserted(() -> assertEquals(expected, bufferedOn(http)));
   }
 
   private static void closeQuietly(Socket socket) {

@@ -1,5 +1,6 @@
 package io.callbackingress.ops;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -12,6 +13,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -67,15 +69,9 @@ class ReadinessTest {
     assertTrue(Integer.parseInt(read.header("Retry-After")) >= 1);
 
     proxy.start();
-    Response back = null;
-    for (int attempt = 0; attempt < 50; attempt++) {
-      back = http.get("/health/ready");
-      if (back.status() == 200) {
-        break;
-      }
-      Thread.sleep(100);
-    }
-    assertEquals(200, back.status());
+    Response back = await("readiness 200 once Postgres is back")
+        .atMost(Duration.ofSeconds(5))
+        .until(() -> http.get("/health/ready"), response -> response.status() == 200);
     assertEquals(checks("UP").put("status", "UP"), back.json());
   }
 }

@@ -1,5 +1,6 @@
 package io.callbackingress.ratelimit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,12 +12,14 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
+import java.util.Objects;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
+import java.util.stream.IntStream;
 
 /**
  * The probe family with five requests per caller and (almost) no refill, callers told apart by
@@ -35,7 +38,7 @@ final class ProbeBuckets {
   static final Duration FALLBACK_WINDOW = Duration.ofMillis(3_500);
   /** Detecting the dead master and promoting its replica takes a few seconds with the tests' timeouts. */
   private static final Duration FAILOVER_DEADLINE = Duration.ofSeconds(30);
-  private static final long PROBE_INTERVAL_MILLIS = 20;
+  private static final Duration PROBE_INTERVAL = Duration.ofMillis(20);
 
   private ProbeBuckets() {}
 
@@ -86,26 +89,26 @@ final class ProbeBuckets {
    */
   static Duration fallbackAfterPromotion(Http http, Predicate<String> probed, BooleanSupplier promoted,
                                          Predicate<String> inRedis) {
-    long deadline = System.nanoTime() + FAILOVER_DEADLINE.toNanos();
-    Long promotedAt = null;
-    for (int caller = 1; ; caller++) {
-      String client = "10.0." + caller / 256 + "." + caller % 256;
-      String key = RedisRateLimiter.key("probe", client);
-      if (!probed.test(key)) {
-        continue;
-      }
-      if (promotedAt == null && promoted.getAsBoolean()) {
-        promotedAt = System.nanoTime();
-      }
-      Http.Response response = http.get("/spi/probes/x", Map.of("X-Forwarded-For", client));
-      assertEquals(200, response.status(), client + " while Redis fails over");
-      assertEquals(new JsonObject().put("name", "x"), response.json());
-      if (promotedAt != null && inRedis.test(key)) {
-        return Duration.ofNanos(System.nanoTime() - promotedAt);
-      }
-      assertTrue(System.nanoTime() < deadline, "no promotion, or shared limits never resumed, within " + FAILOVER_DEADLINE);
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(PROBE_INTERVAL_MILLIS));
-    }
+    Iterator<String> callers = IntStream.iterate(1, caller -> caller + 1)
+        .mapToObj(caller -> "10.0." + caller / 256 + "." + caller % 256)
+        .filter(client -> probed.test(RedisRateLimiter.key("probe", client)))
+        .iterator();
+    AtomicLong promotedAt = new AtomicLong();
+    return await("a promotion, then shared limits again")
+        .atMost(FAILOVER_DEADLINE)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(PROBE_INTERVAL)
+        .until(() -> {
+          String client = callers.next();
+          if (promotedAt.get() == 0 && promoted.getAsBoolean()) {
+            promotedAt.set(System.nanoTime());
+          }
+          Http.Response response = http.get("/spi/probes/x", Map.of("X-Forwarded-For", client));
+          assertEquals(200, response.status(), client + " while Redis fails over");
+          assertEquals(new JsonObject().put("name", "x"), response.json());
+          boolean resumed = promotedAt.get() != 0 && inRedis.test(RedisRateLimiter.key("probe", client));
+          return resumed ? Duration.ofNanos(System.nanoTime() - promotedAt.get()) : null;
+        }, Objects::nonNull);
   }
 
   /** {@code client}'s bucket, emptied before a failover, still refuses it after. */

@@ -1,5 +1,6 @@
 package io.callbackingress.ratelimit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -13,6 +14,7 @@ import io.callbackingress.support.TestServices;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterAll;
@@ -104,13 +106,11 @@ class RateLimitOutageTest {
       assertEquals(2.0, circuitState(server));
       proxy.start();
       // The breaker probes Redis again after a second, the connection after at most two.
-      long deadline = System.currentTimeMillis() + 6_000;
-      Response response = http.get(PROBE);
-      while (circuitState(server) != 0.0 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(200);
-        response = http.get(PROBE);
-      }
-      assertEquals(0.0, circuitState(server), "the circuit closes again");
+      Response response = await("the circuit closes again")
+          .atMost(Duration.ofSeconds(6))
+          .pollDelay(Duration.ZERO)
+          .pollInterval(Duration.ofMillis(200))
+          .until(() -> http.get(PROBE), probed -> circuitState(server) == 0.0);
       // The shared bucket still holds the one token taken before the outage.
       assertEquals(200, response.status());
       assertEquals("0", response.header("RateLimit-Remaining"));
@@ -123,12 +123,11 @@ class RateLimitOutageTest {
    * and loads the script, which on a loaded machine can outlast the breaker's 250 ms and be
    * decided by the fallback instead; until a bucket exists in Redis, ask again.
    */
-  private static Response firstTokenFromRedis(Http http, String redisUri) throws InterruptedException {
-    Response response = http.get(PROBE);
-    for (int attempt = 0; attempt < 50 && RedisCommand.send(redisUri, "KEYS", "rl:*").equals("*0"); attempt++) {
-      Thread.sleep(100);
-      response = http.get(PROBE);
-    }
+  private static Response firstTokenFromRedis(Http http, String redisUri) {
+    Response response = await("a bucket in Redis")
+        .atMost(Duration.ofSeconds(5))
+        .pollDelay(Duration.ZERO)
+        .until(() -> http.get(PROBE), probed -> !RedisCommand.send(redisUri, "KEYS", "rl:*").equals("*0"));
     assertEquals(200, response.status());
     return response;
   }

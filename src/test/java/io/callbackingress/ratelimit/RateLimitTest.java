@@ -1,5 +1,6 @@
 package io.callbackingress.ratelimit;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,11 +17,11 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -104,15 +105,12 @@ class RateLimitTest {
   }
 
   /** Asks until a request is allowed: a refused request takes nothing, so asking does not delay the refill. */
-  private static Response awaitAllowed(String client) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    Response response = get(client);
-    while (response.status() == 429 && System.nanoTime() < deadline) {
-      Thread.sleep(50);
-      response = get(client);
-    }
-    assertEquals(200, response.status(), "no token came back within 10 s");
-    return response;
+  private static Response awaitAllowed(String client) {
+    return await("a token back for " + client)
+        .atMost(Duration.ofSeconds(10))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(50))
+        .until(() -> get(client), response -> response.status() == 200);
   }
 
   @Test

@@ -1,7 +1,7 @@
 package io.callbackingress.retention;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.embedded.EmbeddedServices;
 import io.callbackingress.support.Db;
@@ -16,11 +16,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.flywaydb.core.Flyway;
@@ -78,8 +77,9 @@ class RetentionMigrationTest {
         assertEquals(V1_ROWS.get(table), db.count("SELECT count(*) FROM " + table + "_v1"), table + " kept its V1 table as a partition");
       }
       readEverythingBack(server.http());
-      eventually(() -> db.count("SELECT count(*) FROM pg_class WHERE relname LIKE 'test_runs_p%'") > 0,
-          "the maintenance made partitions at start");
+      await("the maintenance made partitions at start")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> db.count("SELECT count(*) FROM pg_class WHERE relname LIKE 'test_runs_p%'") > 0);
       writesAndTheFeedCarryOn(server.http());
     } finally {
       server.close();
@@ -151,10 +151,10 @@ class RetentionMigrationTest {
         new JsonObject().put("id", "v2-job").put("kind", "lint")));
     assertEquals(201, created.status(), created.body());
     assertEquals(200, http.get("/spi/tooling_jobs/v2-job").status());
-    eventually(() -> {
-      JsonArray items = http.get("/internal/ingress/events?after=3", AUTH).json().getJsonArray("items");
-      return !items.isEmpty() && "v2-job".equals(items.getJsonObject(0).getJsonObject("data").getString("id"));
-    }, "the event of a write after the migration follows the V1 events in the feed");
+    await("the event of a write after the migration follows the V1 events in the feed")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> http.get("/internal/ingress/events?after=3", AUTH).json().getJsonArray("items"),
+            items -> !items.isEmpty() && "v2-job".equals(items.getJsonObject(0).getJsonObject("data").getString("id")));
   }
 
   private static Response signedGithub(Http http, String delivery) {
@@ -167,16 +167,6 @@ class RetentionMigrationTest {
           "X-Hub-Signature-256", signature, "X-GitHub-Event", "issues", "X-GitHub-Delivery", delivery), Buffer.buffer(body));
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException(e);
-    }
-  }
-
-  private static void eventually(java.util.function.BooleanSupplier condition, String what) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(what + ": not within 10 s");
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.callbackingress.retention;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -26,6 +27,7 @@ import io.vertx.core.Future;
 import io.vertx.core.http.HttpMethod;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -35,7 +37,6 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,11 @@ class RetentionTest {
 
   private static final String TOKEN = "retention-test-token-0123456789abcdef";
   private static final Map<String, String> AUTH = Map.of("X-Internal-Auth", TOKEN);
+  /**
+   * The feed holds rows back while older transactions anywhere in the cluster run (EventFeed), and
+   * the statistics learn of a vacuum a moment after it ran.
+   */
+  private static final Duration SETTLE = Duration.ofSeconds(10);
   private static final JsonObject CONFIG = new JsonObject()
       .put("idempotency", new JsonObject().put("ttlSeconds", 1))
       .put("retention", new JsonObject()
@@ -150,7 +156,9 @@ class RetentionTest {
     retention.run().await();
     String job = "kept-until-dropped-" + UUID.randomUUID();
     assertEquals(201, http.post("/spi/tooling_jobs", toolingJob(job)).status());
-    JsonObject event = eventually(() -> feed("").stream().filter(e -> mentions(e, job)).findFirst().orElse(null));
+    JsonObject event = await("the event of " + job + " in the feed")
+        .atMost(SETTLE)
+        .until(() -> feed("").stream().filter(e -> mentions(e, job)).findFirst().orElse(null), Objects::nonNull);
     long seq = (long) db.scalar("SELECT seq FROM ingress_events WHERE id = '" + event.getString("id") + "'");
 
     clock.advance(Duration.ofHours(2));
@@ -172,10 +180,10 @@ class RetentionTest {
     assertEquals(new JsonObject().put("items", new JsonArray()).put("next", Long.toString(seq)), caughtUp.json());
     String later = "after-the-drop-" + UUID.randomUUID();
     assertEquals(201, http.post("/spi/tooling_jobs", toolingJob(later)).status());
-    JsonObject next = eventually(() -> {
-      JsonArray items = http.get("/internal/ingress/events?after=" + seq, AUTH).json().getJsonArray("items");
-      return items.isEmpty() ? null : items.getJsonObject(0);
-    });
+    JsonObject next = await("an event after the cursor " + seq)
+        .atMost(SETTLE)
+        .until(() -> http.get("/internal/ingress/events?after=" + seq, AUTH).json().getJsonArray("items"), items -> !items.isEmpty())
+        .getJsonObject(0);
     assertTrue(mentions(next, later), next.encode());
     assertTrue(feed("").stream().noneMatch(e -> mentions(e, job)), "no cursor: from the oldest event kept");
   }
@@ -218,8 +226,10 @@ class RetentionTest {
     assertEquals(404, http.get("/spi/tooling_jobs/" + oldJob).status());
     assertEquals(200, http.get("/spi/tooling_jobs/" + newJob).status());
     assertEquals("recent", db.scalar("SELECT string_agg(delivery_id, ',') FROM webhook_deliveries"));
-    eventually(() -> db.count("SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL"
-        + " AND relname IN ('tooling_jobs', 'webhook_deliveries')") == 2 ? true : null);
+    await("the tables that lost rows vacuumed")
+        .atMost(SETTLE)
+        .until(() -> db.count("SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL"
+            + " AND relname IN ('tooling_jobs', 'webhook_deliveries')") == 2);
     assertEquals(0, db.count("SELECT count(*) FROM pg_stat_user_tables WHERE last_vacuum IS NOT NULL AND relname = 'video_nodes'"),
         "only what lost rows is vacuumed");
   }
@@ -269,20 +279,6 @@ class RetentionTest {
     Response page = http.get("/internal/ingress/events?limit=1000" + query, AUTH);
     assertEquals(200, page.status(), page.body());
     return page.json().getJsonArray("items").stream().map(JsonObject.class::cast).toList();
-  }
-
-  /** The feed holds rows back while older transactions anywhere in the cluster run (EventFeed). */
-  private static <T> T eventually(Supplier<T> probe) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    for (T found = probe.get(); ; found = probe.get()) {
-      if (found != null) {
-        return found;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within 10 s");
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.callbackingress.spool;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,6 +27,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -332,11 +334,9 @@ class SpoolTest {
 
     Files.delete(spoolDir);
     Files.move(away, spoolDir);
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!spool.healthy() && System.nanoTime() < deadline) {
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
-    assertTrue(spool.healthy(), "repaired once the directory is back");
+    await("repaired once the directory is back")
+        .atMost(Duration.ofSeconds(5))
+        .until(spool::healthy);
     spool.append(payload(4)).await();
     assertEquals(List.of(payload(0), payload(1), payload(4)), buffers(spool.next(10).await()));
 

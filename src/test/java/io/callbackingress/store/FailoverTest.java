@@ -1,11 +1,11 @@
 package io.callbackingress.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.CapturedLogs;
 import io.callbackingress.support.Db;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
@@ -90,22 +90,29 @@ class FailoverTest {
       assertEquals(201, response.status(), response.body());
       acknowledged.add(response.json().getString("id"));
     }
-    Eventually.await(Duration.ofSeconds(10), "readiness reports Postgres DOWN", () -> postgresCheck().equals("DOWN"));
+    await("readiness reports Postgres DOWN")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> postgresCheck().equals("DOWN"));
     // Replay keeps meeting "cannot execute INSERT in a read-only transaction": the writes wait, none is set aside.
     long rollbacks = rollbacks();
-    Eventually.await(Duration.ofSeconds(10), "replays tried and rolled back by the read-only server",
-        () -> rollbacks() >= rollbacks + 2);
+    await("replays tried and rolled back by the read-only server")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> rollbacks() >= rollbacks + 2);
     assertEquals(20, metric(DEPTH));
     assertEquals(0, metric(DEAD_LETTERS));
 
     readOnly(false);
-    Eventually.await(Duration.ofSeconds(30), "the spool drains", () -> metric(DEPTH) == 0);
+    await("the spool drains")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metric(DEPTH) == 0);
     assertEquals(0, metric(DEAD_LETTERS));
     assertEquals(21, db.count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
     for (String id : acknowledged) {
       assertEquals(1, db.count("SELECT count(*) FROM test_runs WHERE id = '" + id + "'"), id);
     }
-    Eventually.await(Duration.ofSeconds(10), "readiness reports Postgres UP", () -> postgresCheck().equals("UP"));
+    await("readiness reports Postgres UP")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> postgresCheck().equals("UP"));
   }
 
   @Test
@@ -121,7 +128,9 @@ class FailoverTest {
 
     assertEquals(201, response.status(), response.body());
     String id = response.json().getString("id");
-    Eventually.await(Duration.ofSeconds(30), "the spool drains", () -> metric(DEPTH) == 0);
+    await("the spool drains")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metric(DEPTH) == 0);
     assertTrue(CapturedLogs.lines().stream().anyMatch(line -> line.contains("had committed before their connection was lost")),
         "the replay found the batch committed: " + CapturedLogs.lines());
     assertEquals(1, db.count("SELECT count(*) FROM test_runs WHERE id = '" + id + "'"));
@@ -144,16 +153,22 @@ class FailoverTest {
 
     // Every host read-only, as while a standby waits for its promotion: nothing writable, readiness says so.
     readOnly(true);
-    Eventually.await(Duration.ofSeconds(10), "readiness reports Postgres DOWN", () -> postgresCheck().equals("DOWN"));
+    await("readiness reports Postgres DOWN")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> postgresCheck().equals("DOWN"));
     Response queued = http.post("/spi/test_runs", run(submission));
     assertEquals(201, queued.status(), queued.body());
     assertEquals(0, metric(DEAD_LETTERS));
 
     readOnly(false);
-    Eventually.await(Duration.ofSeconds(30), "the spool drains", () -> metric(DEPTH) == 0);
+    await("the spool drains")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> metric(DEPTH) == 0);
     assertEquals(1, db.count("SELECT count(*) FROM test_runs WHERE id = '" + queued.json().getString("id") + "'"));
     assertEquals(2, db.count("SELECT count(*) FROM test_runs WHERE submission_uuid = '" + submission + "'"));
-    Eventually.await(Duration.ofSeconds(10), "readiness reports Postgres UP", () -> postgresCheck().equals("UP"));
+    await("readiness reports Postgres UP")
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> postgresCheck().equals("UP"));
   }
 
   /** New sessions of the test's database start read-only (or not), and the open ones are ended, as a failover would. */

@@ -1,5 +1,6 @@
 package io.callbackingress.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -14,6 +15,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -168,16 +170,14 @@ class OutageTest {
     assertEquals(201, http.post("/spi/test_runs", run("after-shed")).status());
   }
 
-  private void awaitEmptySpool() throws InterruptedException {
+  private void awaitEmptySpool() {
     Pattern depth = Pattern.compile("ingress_spool_depth ([0-9.]+)");
-    for (int attempt = 0; attempt < 300; attempt++) {
-      Matcher matcher = depth.matcher(http.get("/metrics").body());
-      if (matcher.find() && Double.parseDouble(matcher.group(1)) == 0) {
-        return;
-      }
-      Thread.sleep(100);
-    }
-    throw new AssertionError("the spool did not drain");
+    await("the spool drains")
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> {
+          Matcher matcher = depth.matcher(http.get("/metrics").body());
+          return matcher.find() && Double.parseDouble(matcher.group(1)) == 0;
+        });
   }
 
   private static String tempDir() {

@@ -1,5 +1,6 @@
 package io.callbackingress.store;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -10,7 +11,6 @@ import io.callbackingress.support.Db;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.ProbeFamily;
 import io.callbackingress.support.SpoolReads;
 import io.callbackingress.support.TestServices;
@@ -274,8 +274,9 @@ class PoisonWriteTest {
     assertTrue(items.getJsonObject(0).getString("reason").contains("division by zero"), items.encode());
     assertEquals("probe.touch", items.getJsonObject(0).getString("operation"));
     assertFalse(Files.exists(Path.of(spoolDir, "dead-letters.jsonl")), "nothing waits on this replica's disk");
-    Eventually.await(Duration.ofSeconds(15), "the dead letter is counted",
-        () -> http.get("/metrics").body().contains("ingress_dead_letters{family=\"probe\"} 1.0"));
+    await("the dead letter is counted")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> http.get("/metrics").body().contains("ingress_dead_letters{family=\"probe\"} 1.0"));
 
     Response later = http.post("/spi/test_runs", run(submission, "later"));
     assertEquals(201, later.status());

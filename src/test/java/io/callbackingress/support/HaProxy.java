@@ -1,5 +1,7 @@
 package io.callbackingress.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -80,7 +82,9 @@ public final class HaProxy implements AutoCloseable {
         .redirectOutput(log.toFile())
         .start();
     HaProxy haProxy = new HaProxy(process, port, statsPort, log);
-    Eventually.await(Duration.ofSeconds(10), "HAProxy answering its stats page", haProxy::answers);
+    await("HAProxy answering its stats page")
+        .atMost(Duration.ofSeconds(10))
+        .until(haProxy::answers);
     return haProxy;
   }
 
@@ -141,14 +145,11 @@ public final class HaProxy implements AutoCloseable {
   }
 
   public void awaitState(String replica, String state) {
-    Eventually.await(SETTLE, replica + " " + state + " in HAProxy", () -> {
-      try {
-        return state.equals(states().get(replica));
-      } catch (UncheckedIOException notThisTime) {
+    await(replica + " " + state + " in HAProxy")
+        .atMost(SETTLE)
         // A poll of the stats page can meet a keep-alive connection HAProxy just closed; the next one opens anew.
-        return false;
-      }
-    });
+        .ignoreExceptionsInstanceOf(UncheckedIOException.class)
+        .until(() -> state.equals(states().get(replica)));
   }
 
   private boolean answers() {

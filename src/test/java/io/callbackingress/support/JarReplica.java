@@ -1,5 +1,8 @@
 package io.callbackingress.support;
 
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.vertx.core.json.JsonObject;
 import java.io.File;
 import java.io.IOException;
@@ -91,12 +94,11 @@ public final class JarReplica implements AutoCloseable {
 
   /** Waits until the replica answers {@code /health/ready} with 200 — asked directly, not through a balancer. */
   public void awaitReady() {
-    Eventually.await(START_LIMIT, name + " ready (stderr: " + read("stderr.log") + ")", () -> {
-      if (!process.isAlive()) {
-        throw new AssertionError(name + " exited " + process.exitValue() + ": " + read("stderr.log") + read("stdout.log"));
-      }
-      return ready();
-    });
+    await(name + " ready")
+        .atMost(START_LIMIT)
+        .failFast(name + " exited", () -> assertTrue(process.isAlive(),
+            () -> "exit " + process.exitValue() + ": " + read("stderr.log") + read("stdout.log")))
+        .untilAsserted(() -> assertTrue(ready(), () -> "stderr: " + read("stderr.log")));
   }
 
   private boolean ready() {

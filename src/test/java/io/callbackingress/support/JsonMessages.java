@@ -2,6 +2,7 @@ package io.callbackingress.support;
 
 import io.vertx.core.json.JsonObject;
 import java.net.http.WebSocket;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletionStage;
 
@@ -26,6 +27,17 @@ public final class JsonMessages implements WebSocket.Listener {
       partial.setLength(0);
     }
     socket.request(1);
+    return null;
+  }
+
+  /** The first of {@code messages} whose {@code data.id} is one of {@code ids}, taking those before it; null if none came yet. */
+  public static JsonObject takeFirstAbout(BlockingQueue<JsonObject> messages, Set<String> ids) {
+    for (JsonObject message = messages.poll(); message != null; message = messages.poll()) {
+      JsonObject data = message.getJsonObject("data");
+      if (data != null && ids.contains(data.getString("id"))) {
+        return message;
+      }
+    }
     return null;
   }
 }

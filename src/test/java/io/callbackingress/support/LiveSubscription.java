@@ -1,5 +1,6 @@
 package io.callbackingress.support;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vertx.core.json.JsonObject;
@@ -9,6 +10,8 @@ import java.net.http.WebSocket;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,22 +49,17 @@ public final class LiveSubscription implements AutoCloseable {
   }
 
   /** The next event whose {@code data.id} is {@code id}, skipping others; fails after ten seconds. */
-  public JsonObject nextEventAbout(String id) throws InterruptedException {
-    long deadline = System.nanoTime() + EVENT_LIMIT.toNanos();
-    while (System.nanoTime() < deadline) {
-      JsonObject message = messages.poll(100, TimeUnit.MILLISECONDS);
-      if (message != null && message.getJsonObject("data") != null && id.equals(message.getJsonObject("data").getString("id"))) {
-        return message;
-      }
-    }
-    throw new AssertionError("no event about " + id + " within " + EVENT_LIMIT.toSeconds() + " s");
+  public JsonObject nextEventAbout(String id) {
+    return await("an event about " + id)
+        .atMost(EVENT_LIMIT)
+        .until(() -> JsonMessages.takeFirstAbout(messages, Set.of(id)), Objects::nonNull);
   }
 
   /**
    * The next event about {@code id}, checked to be of {@code type}, on this subscription's channel,
    * and the very event stored in the outbox of {@code outbox}.
    */
-  public JsonObject nextStoredEventAbout(String id, String type, Db outbox) throws InterruptedException {
+  public JsonObject nextStoredEventAbout(String id, String type, Db outbox) {
     JsonObject event = nextEventAbout(id);
     assertEquals(type, event.getString("type"));
     assertEquals(channel, event.getString("channel"));

@@ -1,5 +1,7 @@
 package io.callbackingress.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -47,7 +49,9 @@ public final class PgBouncer implements AutoCloseable {
         .redirectOutput(dir.resolve("pgbouncer.log").toFile());
     builder.environment().put("POSTGRES", target);
     PgBouncer bouncer = new PgBouncer(builder.start(), port, target);
-    Eventually.await(Duration.ofSeconds(10), "PgBouncer listening on " + port, bouncer::accepts);
+    await("PgBouncer listening on " + port)
+        .atMost(Duration.ofSeconds(10))
+        .until(bouncer::accepts);
     return bouncer;
   }
 

@@ -7,6 +7,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * HTTP/1.1 on a bare socket, for what a well-behaved client cannot send: smuggling attempts,
@@ -36,9 +37,14 @@ public final class RawHttp {
     }
   }
 
-  /** What the server sent on {@code socket} until it closed, reset, or went quiet. */
+  /** What the server sent on {@code socket} until it closed, reset, or went quiet for a second. */
   public static String readAnswer(Socket socket) throws IOException {
-    socket.setSoTimeout(QUIET_MILLIS);
+    return readAnswer(socket, Duration.ofMillis(QUIET_MILLIS));
+  }
+
+  /** What the server sent on {@code socket} until it closed, reset, or went quiet for {@code quiet}. */
+  public static String readAnswer(Socket socket, Duration quiet) throws IOException {
+    socket.setSoTimeout(Math.toIntExact(quiet.toMillis()));
     InputStream in = socket.getInputStream();
     StringBuilder answer = new StringBuilder();
     byte[] chunk = new byte[8192];

@@ -1,5 +1,7 @@
 package io.callbackingress.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -92,11 +94,13 @@ public final class RedisCluster implements AutoCloseable {
       String masterId = RedisCommand.bulk(nodes.get(i).uri(), "CLUSTER", "MYID");
       Node replica = nodes.get(i + MASTERS);
       // A node refuses to replicate a master it has not yet heard of through the cluster bus.
-      Eventually.await(SETTLE, "node " + replica.port() + " replicating " + nodes.get(i).port(),
-          () -> RedisCommand.send(replica.uri(), "CLUSTER", "REPLICATE", masterId).equals("+OK"));
+      await("node " + replica.port() + " replicating " + nodes.get(i).port())
+          .atMost(SETTLE)
+          .until(() -> RedisCommand.send(replica.uri(), "CLUSTER", "REPLICATE", masterId).equals("+OK"));
     }
-    Eventually.await(SETTLE, "the cluster ok and every replica in sync",
-        () -> nodes.stream().allMatch(node -> info(node, "CLUSTER", "INFO").contains("cluster_state:ok"))
+    await("the cluster ok and every replica in sync")
+        .atMost(SETTLE)
+        .until(() -> nodes.stream().allMatch(node -> info(node, "CLUSTER", "INFO").contains("cluster_state:ok"))
             && nodes.subList(MASTERS, nodes.size()).stream()
                 .allMatch(node -> info(node, "INFO", "replication").contains("master_link_status:up")));
   }
@@ -123,7 +127,9 @@ public final class RedisCluster implements AutoCloseable {
         .filter(node -> ":1".equals(RedisCommand.send(node.uri(), "EXISTS", key)))
         .findFirst()
         .orElseThrow(() -> new IllegalStateException(key + " is on no master"));
-    Eventually.await(SETTLE, "the replica of " + master.port() + " caught up", () -> RedisInfo.replicaCaughtUp(master.uri()));
+    await("the replica of " + master.port() + " caught up")
+        .atMost(SETTLE)
+        .until(() -> RedisInfo.replicaCaughtUp(master.uri()));
     master.server().stop();
   }
 

@@ -1,5 +1,7 @@
 package io.callbackingress.support;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -47,7 +49,9 @@ public final class RedisSentinels implements AutoCloseable {
           .failOverTimeout(FAILOVER_TIMEOUT_MILLIS)
           .build());
       // The sentinel learns of the replica from the master's INFO; a failover needs it known.
-      Eventually.await(SETTLE, "the sentinel knows the replica", () -> set.sentinelSays("slaves=1"));
+      await("the sentinel knows the replica")
+          .atMost(SETTLE)
+          .until(() -> set.sentinelSays("slaves=1"));
       return set;
     } catch (IOException e) {
       set.close();
@@ -68,7 +72,9 @@ public final class RedisSentinels implements AutoCloseable {
     launch(server);
     serversByPort.put(port, server);
     if (replicaOf != null) {
-      Eventually.await(SETTLE, "the replica in sync", () -> RedisInfo.replicaCaughtUp(uri(replicaOf)));
+      await("the replica in sync")
+          .atMost(SETTLE)
+          .until(() -> RedisInfo.replicaCaughtUp(uri(replicaOf)));
     }
     return port;
   }
@@ -96,7 +102,9 @@ public final class RedisSentinels implements AutoCloseable {
    */
   public void killMaster() throws IOException {
     String master = masterUri();
-    Eventually.await(SETTLE, "the replica caught up", () -> RedisInfo.replicaCaughtUp(master));
+    await("the replica caught up")
+        .atMost(SETTLE)
+        .until(() -> RedisInfo.replicaCaughtUp(master));
     serversByPort.get(port(master)).stop();
   }
 

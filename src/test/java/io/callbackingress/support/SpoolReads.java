@@ -1,5 +1,6 @@
 package io.callbackingress.support;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.callbackingress.support.Http.Response;
@@ -24,7 +25,8 @@ public final class SpoolReads {
 
   /** The stats once every spooled write has been replayed (or set aside). */
   public static JsonObject awaitDrained(Http http) {
-    Eventually.await(DRAIN_LIMIT, "the spool drains", () -> stats(http).getLong("depth") == 0);
-    return stats(http);
+    return await("the spool drains")
+        .atMost(DRAIN_LIMIT)
+        .until(() -> stats(http), stats -> stats.getLong("depth") == 0);
   }
 }

@@ -1,5 +1,6 @@
 package io.callbackingress.tls;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -83,7 +84,7 @@ class SessionResumptionTest {
     String requestId = "resumed-" + UUID.randomUUID();
     assertProbeAnswered(client.get(port(b), "/spi/probes/abc", requestId));
     assertEquals(1, client.fullHandshakes(), "the second connection resumed instead of a full handshake");
-    assertEquals(SPIFFE, auditedIdentity(requestId));
+    assertEquals(SPIFFE, CapturedLogs.awaitAudit(requestId, Duration.ofSeconds(1)).getString("identity"));
   }
 
   @Test
@@ -93,7 +94,7 @@ class SessionResumptionTest {
     String requestId = "other-" + UUID.randomUUID();
     assertProbeAnswered(client.get(port(other), "/spi/probes/abc", requestId));
     assertEquals(2, client.fullHandshakes());
-    assertEquals(SPIFFE, auditedIdentity(requestId));
+    assertEquals(SPIFFE, CapturedLogs.awaitAudit(requestId, Duration.ofSeconds(1)).getString("identity"));
   }
 
   @Test
@@ -120,18 +121,16 @@ class SessionResumptionTest {
 
     Path staged = Files.copy(otherKeys, dir.resolve("b.key.new"), StandardCopyOption.REPLACE_EXISTING);
     Files.move(staged, keysOfB, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    boolean resumed = false;
-    while (!resumed && System.nanoTime() < deadline) {
-      ResumingClient fromOther = client(worker);
-      assertProbeAnswered(fromOther.get(port(other), "/spi/probes/abc", "other-" + UUID.randomUUID()));
-      assertProbeAnswered(fromOther.get(port(b), "/spi/probes/abc", "b-" + UUID.randomUUID()));
-      resumed = fromOther.fullHandshakes() == 1;
-      if (!resumed) {
-        Thread.sleep(200);
-      }
-    }
-    assertTrue(resumed, "b did not take the new key within 15 s");
+    await("b resumes a session of the new key")
+        .atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> {
+          ResumingClient fromOther = client(worker);
+          assertProbeAnswered(fromOther.get(port(other), "/spi/probes/abc", "other-" + UUID.randomUUID()));
+          assertProbeAnswered(fromOther.get(port(b), "/spi/probes/abc", "b-" + UUID.randomUUID()));
+          return fromOther.fullHandshakes() == 1;
+        });
     assertTrue(CapturedLogs.lines().stream().anyMatch(line -> line.contains("session ticket key reloaded")));
 
     assertProbeAnswered(beforeRotation.get(port(b), "/spi/probes/abc", "old-" + UUID.randomUUID()));
@@ -188,17 +187,5 @@ class SessionResumptionTest {
     byte[] key = new byte[48];
     new SecureRandom().nextBytes(key);
     return key;
-  }
-
-  private static String auditedIdentity(String requestId) throws InterruptedException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      for (String line : CapturedLogs.lines()) {
-        if (line.startsWith("audit ") && line.contains(requestId)) {
-          return new JsonObject(line.substring("audit ".length())).getString("identity");
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no audit line for " + requestId);
   }
 }

@@ -1,5 +1,6 @@
 package io.callbackingress.tls;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,6 +34,7 @@ import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
@@ -128,13 +130,10 @@ class TlsListenerTest {
     Issued renewed = TestCertificates.server(ca);
     assertNotEquals(before, renewed.serial());
     renewed.writeTo(dir, "server");
-    long deadline = System.nanoTime() + 15_000_000_000L;
-    BigInteger seen = before;
-    while (!seen.equals(renewed.serial()) && System.nanoTime() < deadline) {
-      Thread.sleep(200);
-      seen = get(uriClient, "/health/live", true).serverSerial();
-    }
-    assertEquals(renewed.serial(), seen);
+    await("the renewed certificate served")
+        .atMost(Duration.ofSeconds(15))
+        .pollInterval(Duration.ofMillis(200))
+        .untilAsserted(() -> assertEquals(renewed.serial(), get(uriClient, "/health/live", true).serverSerial()));
     TlsResponse after = get(cnClient, "/spi/probes/abc", true);
     assertEquals(200, after.status());
     assertEquals(HttpVersion.HTTP_2, after.version());
@@ -189,23 +188,7 @@ class TlsListenerTest {
     TlsResponse response = send(client, "/spi/probes/abc", true, requestId);
     assertEquals(200, response.status(), response.body());
     assertEquals(new JsonObject().put("name", "abc"), new JsonObject(response.body()));
-    for (int attempt = 0; attempt < 50; attempt++) {
-      for (String line : CapturedLogs.lines()) {
-        if (line.startsWith("audit ") && line.contains(requestId)) {
-          return new JsonObject(line.substring("audit ".length())).getString("identity");
-        }
-      }
-      sleep();
-    }
-    throw new AssertionError("no audit line for " + requestId);
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return CapturedLogs.awaitAudit(requestId, Duration.ofSeconds(1)).getString("identity");
   }
 
   private static TlsResponse get(Pem client, String path, boolean http2) {

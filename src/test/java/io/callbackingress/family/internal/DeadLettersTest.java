@@ -1,5 +1,6 @@
 package io.callbackingress.family.internal;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -8,7 +9,6 @@ import io.callbackingress.config.IngressConfig;
 import io.callbackingress.spool.Spool;
 import io.callbackingress.support.CuttableDatabase;
 import io.callbackingress.support.Db;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
@@ -85,8 +85,9 @@ class DeadLettersTest {
     assertEquals(id, deadLetter.getJsonObject("write").getString("id"));
     assertEquals("poison", deadLetter.getJsonObject("write").getString("output"));
     assertTrue(!Instant.parse(deadLetter.getString("received_at")).isAfter(Instant.parse(deadLetter.getString("dead_lettered_at"))));
-    Eventually.await(Duration.ofSeconds(15), "the second replica counts it",
-        () -> other.get("/metrics").body().contains("ingress_dead_letters{family=\"test_runs\"} 1.0"));
+    await("the second replica counts it")
+        .atMost(Duration.ofSeconds(15))
+        .until(() -> other.get("/metrics").body().contains("ingress_dead_letters{family=\"test_runs\"} 1.0"));
 
     String replay = DEAD_LETTERS + "/" + deadLetter.getString("id") + "/replay";
     Response refused = other.send(HttpMethod.POST, replay, SpoolReads.INTERNAL, null);

@@ -1,5 +1,6 @@
 package io.callbackingress.family.internal;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,13 +9,12 @@ import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
+import java.util.Objects;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,6 +24,12 @@ class InternalFamilyTest {
 
   private static final String TOKEN = "internal-feed-test-token-0123456789abcdef";
   private static final Map<String, String> AUTH = Map.of("X-Internal-Auth", TOKEN);
+  /**
+   * The feed holds back rows while any older transaction in the Postgres cluster is still open
+   * (EventFeed), and other test JVMs may share the cluster: what was just written shows up soon,
+   * not necessarily at once.
+   */
+  private static final Duration FEED_LIMIT = Duration.ofSeconds(10);
   private static IngressServer server;
   private static Http http;
 
@@ -56,9 +62,11 @@ class InternalFamilyTest {
         new JsonObject().put("id", id).put("kind", "analyzer")), Map.of("X-Request-Id", "req-" + id));
     assertEquals(201, created.status(), created.body());
 
-    JsonObject event = eventually(() -> allEvents().stream()
-        .filter(e -> id.equals(e.getJsonObject("data").getString("id")))
-        .findFirst().orElse(null));
+    JsonObject event = await("the event of " + id + " in the feed")
+        .atMost(FEED_LIMIT)
+        .until(() -> allEvents().stream()
+            .filter(e -> id.equals(e.getJsonObject("data").getString("id")))
+            .findFirst().orElse(null), Objects::nonNull);
 
     assertEquals("tooling_job.created", event.getString("type"));
     assertEquals(new JsonObject().put("correlationId", "req-" + id).put("source", "callback-ingress"),
@@ -74,10 +82,9 @@ class InternalFamilyTest {
       assertEquals(201, http.post("/spi/tooling_jobs", new JsonObject().put("tooling_job",
           new JsonObject().put("id", "page-" + i + "-" + System.nanoTime()).put("kind", "analyzer"))).status());
     }
-    List<JsonObject> everything = eventually(() -> {
-      List<JsonObject> all = allEvents();
-      return all.size() >= 5 ? all : null;
-    });
+    List<JsonObject> everything = await("five events in the feed")
+        .atMost(FEED_LIMIT)
+        .until(InternalFamilyTest::allEvents, all -> all.size() >= 5);
 
     JsonObject first = page("?limit=2");
     assertEquals(2, first.getJsonArray("items").size());
@@ -95,7 +102,9 @@ class InternalFamilyTest {
       http.post("/spi/tooling_jobs", new JsonObject().put("tooling_job",
           new JsonObject().put("id", "bulk-" + System.nanoTime()).put("kind", "analyzer")));
     }
-    eventually(() -> allEvents().size() >= 101 ? true : null);
+    await("101 events in the feed")
+        .atMost(FEED_LIMIT)
+        .until(() -> allEvents().size() >= 101);
     assertEquals(100, page("").getJsonArray("items").size());
   }
 
@@ -114,25 +123,6 @@ class InternalFamilyTest {
     Response response = http.get("/internal/ingress/spool", AUTH);
     assertEquals(200, response.status());
     assertEquals(new JsonObject().put("depth", 0).put("bytes", 0).putNull("oldest"), response.json());
-  }
-
-  /**
-   * The feed holds back rows while any older transaction in the Postgres cluster is still open
-   * (EventFeed), and other test JVMs may share the cluster: what was just written shows up soon,
-   * not necessarily at once.
-   */
-  private static <T> T eventually(Supplier<T> probe) {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (true) {
-      T found = probe.get();
-      if (found != null) {
-        return found;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not in the feed within 10 s");
-      }
-      LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-    }
   }
 
   private static JsonObject page(String query) {

@@ -1,12 +1,12 @@
 package io.callbackingress.family.live;
 
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.callbackingress.support.CapturedLogs;
-import io.callbackingress.support.Eventually;
 import io.callbackingress.support.Http;
 import io.callbackingress.support.Http.Response;
 import io.callbackingress.support.IngressServer;
@@ -169,8 +169,10 @@ class LiveFamilyTest {
   void anEventOnOneReplicaReachesSubscribersOfAnotherExactlyOnce() throws InterruptedException {
     try (IngressServer other = IngressServer.start(server.databaseUri, server.redisUri, new JsonObject(), Map.of())) {
       // Live delivery across replicas is best effort until a replica's LISTEN connection is up.
-      Eventually.await(Duration.ofSeconds(10), "both replicas LISTEN ingress_events", () -> uncheckedCount(
-          "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%ingress_events%'") >= 2);
+      await("both replicas LISTEN ingress_events")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> uncheckedCount(
+              "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%ingress_events%'") >= 2);
       Subscriber there = Subscriber.connect(other.port);
       Subscriber here = Subscriber.connect(server.port);
       String job = "replica-job-" + System.nanoTime();
@@ -204,14 +206,20 @@ class LiveFamilyTest {
     try (TcpProxy link = new TcpProxy(server.vertx, direct.getHost(), direct.getPort());
          IngressServer other = IngressServer.start(server.databaseUri, server.redisUri,
              new JsonObject().put("postgres", new JsonObject().put("listenUri", link.route(server.databaseUri))), Map.of())) {
-      Eventually.await(Duration.ofSeconds(10), "the other replica LISTENs", () -> listening(other) == 1);
+      await("the other replica LISTENs")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> listening(other) == 1);
       CapturedLogs.clear();
 
       link.stop();
-      Eventually.await(Duration.ofSeconds(10), "the gauge says it stopped listening", () -> listening(other) == 0);
+      await("the gauge says it stopped listening")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> listening(other) == 0);
       TimeUnit.MILLISECONDS.sleep(3 * ChannelListener.RETRY_MS);
       link.start();
-      Eventually.await(Duration.ofSeconds(10), "the gauge says it listens again", () -> listening(other) == 1);
+      await("the gauge says it listens again")
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> listening(other) == 1);
 
       assertEquals(1, listenerLines("not listening on ingress_events"), "one line when it was lost: " + CapturedLogs.lines());
       assertEquals(1, listenerLines("LISTEN ingress_events resumed after"), "one line when it resumed");
