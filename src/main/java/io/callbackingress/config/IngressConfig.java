@@ -7,6 +7,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -62,6 +63,11 @@ public record IngressConfig(
 
   public Family family(String name) {
     return families.getOrDefault(name, new Family(false, "none", List.of(), null));
+  }
+
+  /** Every family on the class path, enabled or not: each one's tables are migrated and retained either way. */
+  public List<EndpointFamily> familiesFound() {
+    return families.values().stream().map(Family::implementation).filter(Objects::nonNull).toList();
   }
 
   public record Http(String host, int port, int instances, long maxBodyBytes, int idleTimeoutSeconds,

@@ -97,6 +97,11 @@ public final class WebhooksFamily implements EndpointFamily {
   }
 
   @Override
+  public List<String> migrations() {
+    return List.of("classpath:db/webhooks");
+  }
+
+  @Override
   public List<WriteOperation<?>> operations() {
     return List.of(STORE);
   }
