@@ -65,7 +65,11 @@ public interface EndpointFamily {
     return List.of();
   }
 
-  /** The family's own tables that retention keeps for {@code retention.familySeconds.<name>} (SPEC 14). */
+  /**
+   * The family's own tables that retention looks after (SPEC 14), each kept for
+   * {@code retention.familySeconds.<name>} unless it names a period key of its own, and each
+   * declared partitioned by time or deleted in batches, as its migration made it.
+   */
   default List<RetainedTable> retainedTables() {
     return List.of();
   }

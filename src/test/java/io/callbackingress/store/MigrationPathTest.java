@@ -69,7 +69,7 @@ class MigrationPathTest {
         }
       }
     }
-    assertEquals(5, tables, "tooling_jobs, test_runs, chatgpt_responses, ai_analyses, video_nodes");
+    assertEquals(6, tables, "tooling_jobs, test_runs, chatgpt_responses, ai_analyses, video_nodes, webhook_deliveries");
   }
 
   @Test
