@@ -13,7 +13,7 @@ import java.time.format.DateTimeFormatter;
  *
  * <p>Implementation notes. A new partition is built as a plain table and then attached, the way
  * the Postgres manual advises, and rows that reached the DEFAULT partition for that range
- * (maintenance was off, a clock ran ahead, the migration's cut-off was passed) move into it in the
+ * (maintenance was off, a clock ran ahead, the table had no partition yet) move into it in the
  * same transaction. That transaction holds the parent in SHARE mode, which waits for the inserts
  * in flight and holds new ones back until it commits — milliseconds, since partitions are made
  * ahead and the DEFAULT partition is nearly always empty. Without it, {@code ATTACH PARTITION}'s
