@@ -61,6 +61,7 @@ public final class Migrations {
       boolean previous = finishPrevious(database);
       FluentConfiguration core = flyway(database).locations(CORE).table(CORE_HISTORY);
       if (previous) {
+        // Flyway writes the description into its history's creation script as it is: no apostrophe.
         core.baselineOnMigrate(true)
             .baselineVersion(PREVIOUS_BASELINE)
             .baselineDescription("core tables as made by flyway_schema_history V1..V3");
