@@ -68,7 +68,7 @@ public final class Main {
           .withMetrics(new AcceptedPeers(new MicrometerMetricsFactory(registry)))
           .build();
       Ingress ingress = Ingress.create(config, env, vertx, registry, postgresUri, redisUri, Ingress.openSpool(vertx, config));
-      Migrations.migrate(Database.of(postgresUri, config.postgres(), env), ingress.families());
+      Migrations.migrate(Database.of(postgresUri, config.postgres(), env), config.familiesFound());
       // main may wait: it is not an event loop.
       ingress.deploy().await();
       Vertx running = vertx;

@@ -2,6 +2,7 @@ package io.callbackingress.config;
 
 import io.callbackingress.json.JsonAssembly;
 import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.RetainedTable;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
 
@@ -14,7 +15,8 @@ import java.util.List;
  *       allowedIdentities) with the family's defaults, plus the keys of its fragment
  *       ({@link EndpointFamily#configSchema()}) when they live there;
  *   <li>a top-level key of its own when its {@link EndpointFamily#configSection()} names one;
- *   <li>{@code retention.familySeconds.<name>} when it keeps tables of its own.
+ *   <li>{@code retention.familySeconds.<name>} when it keeps tables for the family's share, and
+ *       {@code retention.<key>} for a table kept for a period of its own.
  * </ul>
  * A family that adds nothing to the core's keys refers to {@code #/$defs/family}.
  */
@@ -31,8 +33,8 @@ public final class ConfigSchemaDocument {
     JsonObject properties = schema.getJsonObject("properties");
     JsonObject defs = schema.getJsonObject("$defs");
     JsonObject familyEntries = properties.getJsonObject("families").getJsonObject("properties");
-    JsonObject retentionPeriods = properties.getJsonObject("retention").getJsonObject("properties")
-        .getJsonObject("familySeconds").getJsonObject("properties");
+    JsonObject retention = properties.getJsonObject("retention").getJsonObject("properties");
+    JsonObject familyPeriods = retention.getJsonObject("familySeconds").getJsonObject("properties");
     for (EndpointFamily family : families) {
       String owner = "family " + family.name();
       JsonObject own = assembly.read(family.configSchema(), owner);
@@ -46,13 +48,22 @@ public final class ConfigSchemaDocument {
       if (!inFamilies && !own.isEmpty()) {
         assembly.add(properties, "properties", new JsonObject().put(family.configSection(), own), owner, CORE);
       }
-      if (!family.retainedTables().isEmpty()) {
-        assembly.add(retentionPeriods, "retention.familySeconds", new JsonObject().put(family.name(), new JsonObject()
-            .put("$ref", "#/$defs/retentionPeriod")
-            .put("default", IngressConfig.Retention.FAMILY_DEFAULT_SECONDS)), owner, CORE);
+      for (RetainedTable table : family.retainedTables()) {
+        RetainedTable.Period period = table.period();
+        if (period == null) {
+          familyPeriods.put(family.name(), period(IngressConfig.Retention.FAMILY_DEFAULT_SECONDS,
+              "The rows of the " + family.name() + " family's tables."));
+        } else {
+          assembly.add(retention, "retention", new JsonObject().put(period.key(), period(period.defaultSeconds(),
+              "The rows of " + table.table() + " (the " + family.name() + " family).")), owner, CORE);
+        }
       }
     }
     return schema;
+  }
+
+  private static JsonObject period(int defaultSeconds, String description) {
+    return new JsonObject().put("description", description).put("$ref", "#/$defs/retentionPeriod").put("default", defaultSeconds);
   }
 
   /** {@code families.<name>}: the core's keys with the family's defaults, and the family's own keys beside them. */

@@ -2,6 +2,7 @@ package io.callbackingress.config;
 
 import io.callbackingress.spi.ConfigException;
 import io.callbackingress.spi.EndpointFamily;
+import io.callbackingress.spi.RetainedTable;
 import io.callbackingress.spi.RetrySettings;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -68,6 +69,11 @@ public record IngressConfig(
 
   public Family family(String name) {
     return families.getOrDefault(name, new Family(false, "none", List.of(), null));
+  }
+
+  /** Every family on the class path, enabled or not: each one's tables are migrated and retained either way. */
+  public List<EndpointFamily> familiesFound() {
+    return families.values().stream().map(Family::implementation).filter(Objects::nonNull).toList();
   }
 
   public record Http(String host, int port, int instances, long maxBodyBytes, int idleTimeoutSeconds,
@@ -355,15 +361,18 @@ public record IngressConfig(
 
   /**
    * SPEC 14: how long what arrived is kept, and the maintenance that removes the rest. Periods are in
-   * seconds; {@code familySeconds} holds one per family that stores rows of its own.
+   * seconds; the core's own are here by name, the families' tables' come from their declarations
+   * ({@link EndpointFamily#retainedTables}): {@code familySeconds} holds the share of each family
+   * that keeps tables on it, {@code tableSeconds} the periods that tables keep under keys of their
+   * own (the webhooks family's {@code webhookDeliveriesSeconds}), by key.
    *
    * @param intervalSeconds between maintenance runs; at most {@code partitionSeconds}, so the
    *     partitions made ahead (two widths) always exist before rows need them
-   * @param batchRows rows per DELETE statement where rows are removed rather than dropped by partition
+   * @param batchRows rows per DELETE where rows are removed rather than dropped by partition
    * @param partitionSeconds the width of a time partition of the partitioned tables
    */
   public record Retention(boolean enabled, int intervalSeconds, int batchRows, int eventsSeconds,
-                          int webhookDeliveriesSeconds, Map<String, Integer> familySeconds, int partitionSeconds) {
+                          Map<String, Integer> familySeconds, Map<String, Integer> tableSeconds, int partitionSeconds) {
 
     private static final int DAY = 86_400;
     /** Shorter periods would make a partition per run and a run per second: not a retention policy. */
@@ -376,13 +385,23 @@ public record IngressConfig(
       return familySeconds.get(name);
     }
 
-    /** One period for every family that keeps rows of its own. */
+    /** How long {@code family}'s {@code table} is kept. */
+    public int period(String family, RetainedTable table) {
+      return table.period() == null ? family(family) : tableSeconds.get(table.period().key());
+    }
+
     static Retention read(ConfigNode n, List<EndpointFamily> available) {
       ConfigNode f = n.child("familySeconds");
       Map<String, Integer> families = new LinkedHashMap<>();
+      Map<String, Integer> tables = new LinkedHashMap<>();
       for (EndpointFamily family : available) {
-        if (!family.retainedTables().isEmpty()) {
-          families.put(family.name(), f.integer(family.name(), FAMILY_DEFAULT_SECONDS, MIN_PERIOD, MAX_PERIOD));
+        for (RetainedTable table : family.retainedTables()) {
+          RetainedTable.Period own = table.period();
+          if (own == null) {
+            families.computeIfAbsent(family.name(), name -> f.integer(name, FAMILY_DEFAULT_SECONDS, MIN_PERIOD, MAX_PERIOD));
+          } else {
+            tables.computeIfAbsent(own.key(), key -> n.integer(key, own.defaultSeconds(), MIN_PERIOD, MAX_PERIOD));
+          }
         }
       }
       f.finish();
@@ -391,9 +410,8 @@ public record IngressConfig(
           n.integer("intervalSeconds", 60, 1, DAY),
           n.integer("batchRows", 5_000, 1, 1_000_000),
           n.integer("eventsSeconds", 7 * DAY, MIN_PERIOD, MAX_PERIOD),
-          // GitHub and Stripe redeliver for up to three days: the dedup window must be longer.
-          n.integer("webhookDeliveriesSeconds", 7 * DAY, MIN_PERIOD, MAX_PERIOD),
           Map.copyOf(families),
+          Map.copyOf(tables),
           n.integer("partitionSeconds", DAY, MIN_PERIOD, 31 * DAY));
       n.finish();
       if (retention.intervalSeconds > retention.partitionSeconds) {

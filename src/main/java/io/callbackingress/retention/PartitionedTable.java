@@ -6,13 +6,14 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 
 /**
- * A table range-partitioned on its time column (V2__retention.sql): a DEFAULT partition catches
- * what no partition covers, partitions {@code width} wide are made ahead of the clock, and a
- * partition leaves whole, by {@code DROP TABLE}, once its upper bound is {@code kept} in the past.
+ * A table its migration range-partitioned on its time column (the core's outbox, a family's
+ * {@code RetainedTable} declared partitioned): a DEFAULT partition catches what no partition
+ * covers, partitions {@code width} wide are made ahead of the clock, and a partition leaves whole,
+ * by {@code DROP TABLE}, once its upper bound is {@code kept} in the past.
  *
  * <p>Implementation notes. A new partition is built as a plain table and then attached, the way
  * the Postgres manual advises, and rows that reached the DEFAULT partition for that range
- * (maintenance was off, a clock ran ahead, the migration's cut-off was passed) move into it in the
+ * (maintenance was off, a clock ran ahead, the table had no partition yet) move into it in the
  * same transaction. That transaction holds the parent in SHARE mode, which waits for the inserts
  * in flight and holds new ones back until it commits — milliseconds, since partitions are made
  * ahead and the DEFAULT partition is nearly always empty. Without it, {@code ATTACH PARTITION}'s
@@ -75,6 +76,11 @@ record PartitionedTable(String name, String timeColumn, Duration kept, boolean f
    */
   ExpiringRows defaultPartitionRows() {
     return new ExpiringRows(defaultPartition(), timeColumn, kept, feedHorizon, Duration.ZERO);
+  }
+
+  /** The time of the oldest row in the DEFAULT partition. */
+  String oldestWaiting() {
+    return "SELECT min(" + timeColumn + ") FROM " + defaultPartition();
   }
 
   /**

@@ -172,7 +172,8 @@ public final class Retention {
    * Covers the time from the last partition's upper bound to two widths ahead of now, then drops
    * every partition whose upper bound is past retention, oldest first. Bounds are multiples of the
    * width since the epoch; a gap left while maintenance was off becomes one partition up to the
-   * current bound, and the first partition after the migration starts at its cut-off.
+   * current bound, and so does the time before it of the rows that waited in the DEFAULT partition
+   * of a table that had no partition yet ({@link #firstBound}).
    */
   private Future<Void> partitions(SqlConnection connection, PartitionedTable table, Instant now, RetentionReport report) {
     // Making partitions comes first, committed on its own: a drop that times out on a lock must not leave rows to
@@ -214,15 +215,38 @@ public final class Retention {
   /** Makes the partitions ahead of the clock; the names of those made. */
   private Future<List<String>> createdAhead(SqlConnection connection, PartitionedTable table, RowSet<Row> rows,
                                             Instant now) {
-    Instant currentBound = floor(now);
     Instant covered = null;
     for (Row row : rows) {
       covered = row.getOffsetDateTime("upper").toInstant();
     }
+    return (covered == null ? firstBound(connection, table, now) : Future.succeededFuture(covered))
+        .compose(first -> createdFrom(connection, table, first, now));
+  }
+
+  /**
+   * Where a table that has no partition but its DEFAULT one (as its migration made it) starts: at
+   * the bound before the oldest row waiting there, so the first run leaves none of them behind, but
+   * no further back than retention reaches (older rows leave as {@link PartitionedTable#defaultPartitionRows}).
+   */
+  private Future<Instant> firstBound(SqlConnection connection, PartitionedTable table, Instant now) {
+    Instant currentBound = floor(now);
+    Instant reach = floor(now.minus(table.kept()));
+    return connection.query(table.oldestWaiting()).execute().map(result -> {
+      OffsetDateTime oldest = result.iterator().next().getOffsetDateTime(0);
+      if (oldest == null) {
+        return currentBound;
+      }
+      Instant first = floor(oldest.toInstant());
+      return first.isBefore(reach) ? reach : first.isAfter(currentBound) ? currentBound : first;
+    });
+  }
+
+  private Future<List<String>> createdFrom(SqlConnection connection, PartitionedTable table, Instant first, Instant now) {
+    Instant currentBound = floor(now);
     List<String> created = new ArrayList<>();
     Future<Void> chain = Future.succeededFuture();
     Instant ahead = now.plus(plan.partitionWidth().multipliedBy(2));
-    for (Instant lower = covered == null ? currentBound : covered; lower.isBefore(ahead); ) {
+    for (Instant lower = first; lower.isBefore(ahead); ) {
       Instant from = lower;
       Instant to = from.isBefore(currentBound) ? currentBound : floor(from).plus(plan.partitionWidth());
       chain = chain.compose(v -> connection.query(table.create(from, to)).execute())

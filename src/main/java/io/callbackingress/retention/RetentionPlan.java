@@ -1,19 +1,20 @@
 package io.callbackingress.retention;
 
 import io.callbackingress.config.IngressConfig;
+import io.callbackingress.spi.EndpointFamily;
 import io.callbackingress.spi.RetainedTable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
- * What the retention maintenance looks after (SPEC 14), from {@code retention.*} and
- * {@code idempotency.ttlSeconds}: the tables that lose whole time partitions, those that lose rows
- * in batches, and how to find each table's oldest row for the age gauge. README "Retention" gives
- * the reasons for the split.
+ * What the retention maintenance looks after (SPEC 14): the core's own tables (the outbox, kept for
+ * {@code retention.eventsSeconds}, and the idempotency keys, for {@code idempotency.ttlSeconds}) and
+ * the tables every family found declares ({@code EndpointFamily#retainedTables}) — those that lose
+ * whole time partitions, those that lose rows in batches — and how to find each table's oldest row
+ * for the age gauge. README "Retention" gives the reasons for the split.
  */
 record RetentionPlan(List<PartitionedTable> partitioned, List<ExpiringRows> expiring, Map<String, String> oldestRows,
                      Duration partitionWidth, int batchRows) {
@@ -23,18 +24,17 @@ record RetentionPlan(List<PartitionedTable> partitioned, List<ExpiringRows> expi
     List<PartitionedTable> partitioned = new ArrayList<>(List.of(
         new PartitionedTable("ingress_events", "occurred_at", seconds(retention.eventsSeconds()), true)));
     List<ExpiringRows> unpartitioned = new ArrayList<>(List.of(
-        ExpiringRows.idempotencyKeys(seconds(config.idempotencyTtlSeconds())),
-        new ExpiringRows("webhook_deliveries", "received_at", seconds(retention.webhookDeliveriesSeconds()))));
-    config.families().values().stream().map(IngressConfig.Family::implementation).filter(Objects::nonNull).forEach(family -> {
+        ExpiringRows.idempotencyKeys(seconds(config.idempotencyTtlSeconds()))));
+    for (EndpointFamily family : config.familiesFound()) {
       for (RetainedTable table : family.retainedTables()) {
-        Duration kept = seconds(retention.family(family.name()));
+        Duration kept = seconds(retention.period(family.name(), table));
         if (table.partitioned()) {
           partitioned.add(new PartitionedTable(table.table(), table.timeColumn(), kept, false));
         } else {
           unpartitioned.add(new ExpiringRows(table.table(), table.timeColumn(), kept));
         }
       }
-    });
+    }
     List<ExpiringRows> expiring = new ArrayList<>(unpartitioned);
     Map<String, String> oldestRows = new LinkedHashMap<>();
     for (PartitionedTable table : partitioned) {

@@ -81,14 +81,20 @@ public interface EndpointFamily {
 
   /**
    * Flyway locations ({@code classpath:db/<name>}) holding the family's own migrations, applied at
-   * start-up when it is enabled. They are versioned apart from the core's and from other families'
-   * (a history table per family), so a plugin's first migration is its {@code V1}.
+   * start-up after the core's, whether or not the family is enabled (the schema never depends on
+   * the switches). They are versioned apart from the core's and from other families' (a history
+   * table per family, {@code flyway_schema_history_<name>}), so a family's first migration is its
+   * {@code V1}.
    */
   default List<String> migrations() {
     return List.of();
   }
 
-  /** The family's own tables that retention keeps for {@code retention.familySeconds.<name>} (SPEC 14). */
+  /**
+   * The family's own tables that retention looks after (SPEC 14), each kept for
+   * {@code retention.familySeconds.<name>} unless it names a period key of its own, and each
+   * declared partitioned by time or deleted in batches, as its migration made it.
+   */
   default List<RetainedTable> retainedTables() {
     return List.of();
   }

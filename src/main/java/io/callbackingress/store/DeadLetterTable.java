@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The statements on {@code ingress_dead_letters} (V3__dead_letters.sql), each in a short
+ * The statements on {@code ingress_dead_letters} (db/core/V1__core.sql), each in a short
  * transaction of its own, so keeping a dead letter never holds up a batch of other writes.
  *
  * <p>Implementation note: the listing's cursor is {@code seq}, drawn when a row is inserted. If two

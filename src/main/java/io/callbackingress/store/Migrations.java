@@ -4,15 +4,50 @@ import io.callbackingress.spi.ConfigException;
 import io.callbackingress.spi.EndpointFamily;
 import java.sql.SQLException;
 import java.util.Collection;
-import java.util.List;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.postgresql.ds.PGSimpleDataSource;
 import org.postgresql.util.PSQLException;
 
-/** Creates and upgrades the schema with Flyway (SPEC 11: the jar migrates its own schema at start-up). */
+/**
+ * Creates and upgrades the schema with Flyway (SPEC 11: the jar migrates its own schema at start-up):
+ * the core's tables from {@code db/core}, then each family's from the locations it names
+ * ({@link EndpointFamily#migrations}). Each has a history table of its own, so their versions never
+ * meet: the core's {@code flyway_schema_history_core}, a family's {@code flyway_schema_history_<name>}.
+ *
+ * <p>Implementation notes: the way from a database made before families owned their migrations.
+ * That database has one history, Flyway's default {@code flyway_schema_history}, of the shared
+ * migrations now frozen in {@code db/previous} (V1 every table, V2 the time partitions, V3 dead
+ * letters), and rows in every table. Its applied migrations cannot be edited or moved into other
+ * histories (Flyway validates their checksums), so it keeps that history and this goes on from it:
+ * <ol>
+ *   <li>A database with that history is first brought to its V3 by those same migrations (a V1
+ *       database gets its partitions and dead letters as it always did), so what follows always
+ *       starts from one known schema. A database without it never runs them.
+ *   <li>The core's history starts there at a baseline 1: the core's V1 is exactly what V1..V3 made
+ *       of the core's tables, so nothing of it runs again.
+ *   <li>Each family's history starts at a baseline 0 (the schema is never empty by then), and its
+ *       V1 runs. A built-in family's V1 creates everything with {@code IF NOT EXISTS}: on a fresh
+ *       database it makes the family's tables; on one that V1..V3 made, it finds every one of them
+ *       and changes nothing. Per-family baselines at 1 would need the core to know which families
+ *       V1..V3 had made tables for — the knowledge this moves out of the core.
+ * </ol>
+ * Every step is idempotent, so a start cut short between them is finished by the next one; a
+ * second start applies nothing.
+ *
+ * <p>Every family found is migrated, enabled or not: the schema does not depend on the switches,
+ * retention looks after a disabled family's tables too, and a family may read another's tables
+ * (analytics reads those of test_runs and ai).
+ */
 public final class Migrations {
+
+  private static final String CORE = "classpath:db/core";
+  private static final String CORE_HISTORY = "flyway_schema_history_core";
+  /** The shared migrations of the versions before families owned theirs, with Flyway's default history. */
+  private static final String PREVIOUS = "classpath:db/previous";
+  /** The version of the core's V1: the core's tables as V1..V3 of {@link #PREVIOUS} left them. */
+  private static final String PREVIOUS_BASELINE = "1";
 
   private Migrations() {}
 
@@ -21,14 +56,17 @@ public final class Migrations {
    * connection to Postgres, so a {@code postgres.uri} that names no database this process can use
    * is refused here with a {@link ConfigException}; any other failure is thrown as it is.
    */
-  public static void migrate(Database database) {
-    migrate(database, List.of());
-  }
-
-  /** The core's schema, then each family's own migrations (EndpointFamily#migrations). */
   public static void migrate(Database database, Collection<EndpointFamily> families) {
     try {
-      flyway(database).locations("classpath:db/migration").load().migrate();
+      boolean previous = finishPrevious(database);
+      FluentConfiguration core = flyway(database).locations(CORE).table(CORE_HISTORY);
+      if (previous) {
+        // Flyway writes the description into its history's creation script as it is: no apostrophe.
+        core.baselineOnMigrate(true)
+            .baselineVersion(PREVIOUS_BASELINE)
+            .baselineDescription("core tables as made by flyway_schema_history V1..V3");
+      }
+      core.load().migrate();
       for (EndpointFamily family : families) {
         if (!family.migrations().isEmpty()) {
           // The schema is not empty (the core's tables are there): the family's history starts at a baseline 0.
@@ -48,6 +86,16 @@ public final class Migrations {
       }
       throw new ConfigException("postgres.uri", reason(unusable));
     }
+  }
+
+  /** Brings a database that a version before this one made to its V3; false when no such version made it. */
+  private static boolean finishPrevious(Database database) {
+    Flyway previous = flyway(database).locations(PREVIOUS).load();
+    if (previous.info().current() == null) {
+      return false;
+    }
+    previous.migrate();
+    return true;
   }
 
   /**

@@ -176,7 +176,8 @@ class ConfigTest {
     assertEquals(true, retention.enabled());
     assertEquals(60, retention.intervalSeconds());
     assertEquals(7 * 86_400, retention.eventsSeconds());
-    assertEquals(7 * 86_400, retention.webhookDeliveriesSeconds());
+    assertEquals(Map.of("webhookDeliveriesSeconds", 7 * 86_400), retention.tableSeconds(),
+        "the webhooks family's deliveries keep a period of their own");
     assertEquals(Map.of("tooling", 2_592_000, "test_runs", 2_592_000, "ai", 2_592_000, "video_production", 2_592_000),
         retention.familySeconds());
     assertEquals(86_400, retention.partitionSeconds());
@@ -188,10 +189,12 @@ class ConfigTest {
     IngressConfig.Retention retention = read("{\"retention\":{\"eventsSeconds\":600}}", Map.of(
         "INGRESS_RETENTION_EVENTS_SECONDS", "120",
         "INGRESS_RETENTION_FAMILY_SECONDS_TEST_RUNS", "180",
+        "INGRESS_RETENTION_WEBHOOK_DELIVERIES_SECONDS", "240",
         "INGRESS_RETENTION_PARTITION_SECONDS", "60",
         "INGRESS_RETENTION_INTERVAL_SECONDS", "10")).retention();
     assertEquals(120, retention.eventsSeconds());
     assertEquals(180, retention.family("test_runs"));
+    assertEquals(240, retention.tableSeconds().get("webhookDeliveriesSeconds"));
     assertEquals(2_592_000, retention.family("ai"));
     assertEquals(60, retention.partitionSeconds());
     assertEquals(10, retention.intervalSeconds());
@@ -204,6 +207,8 @@ class ConfigTest {
     assertEquals("config: retention.eventSeconds: unknown key", refusal("{\"retention\":{\"eventSeconds\":600}}", Map.of()));
     assertEquals("config: retention.eventsSeconds: must be between 60 and 315360000, got 5",
         refusal("{\"retention\":{\"eventsSeconds\":5}}", Map.of()));
+    assertEquals("config: retention.webhookDeliveriesSeconds: must be between 60 and 315360000, got 5",
+        refusal("{\"retention\":{\"webhookDeliveriesSeconds\":5}}", Map.of()));
     assertEquals("config: retention.intervalSeconds: must be at most retention.partitionSeconds (600), got 601",
         refusal("{\"retention\":{\"partitionSeconds\":600,\"intervalSeconds\":601}}", Map.of()));
   }

@@ -62,7 +62,7 @@ class RetentionMigrationTest {
   private void migrateWithRowsInPlace(String databaseUri) {
     Flyway.configure()
         .dataSource(TestServices.jdbcUrl(databaseUri), "postgres", "")
-        .locations("classpath:db/migration")
+        .locations("classpath:db/previous")
         .target("1")
         .load()
         .migrate();

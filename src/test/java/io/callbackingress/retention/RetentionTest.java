@@ -17,7 +17,6 @@ import io.vertx.core.json.JsonObject;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -72,10 +71,11 @@ class RetentionTest {
 
   @BeforeEach
   void start() {
+    Instant started = Instant.now();
     server = IngressServer.start("retention", CONFIG, Map.of("INGRESS_INTERNAL_AUTH_TOKENS", TOKEN));
     http = server.http();
     db = new Db(server.databaseUri);
-    clock = new MovableClock(midPartitionAfterTheMigration());
+    clock = new MovableClock(midPartitionTwoAfter(started));
     MicrometerMetricsCollector metrics = new MicrometerMetricsCollector();
     metrics.bind(server.registry);
     retention = new Retention(server.vertx, Database.of(server.databaseUri, server.config.postgres(), Map.of()),
@@ -91,7 +91,7 @@ class RetentionTest {
   void partitionsAreMadeTwoWidthsAheadAndRowsWaitingInTheDefaultPartitionMoveIntoThem() {
     String run = createTestRun();
     assertEquals("test_runs_default", db.scalar("SELECT tableoid::regclass::text FROM test_runs WHERE id = '" + run + "'"),
-        "after the migration's cut-off and before any maintenance, rows wait in the DEFAULT partition");
+        "before any maintenance, rows wait in the DEFAULT partition");
 
     RetentionReport report = retention.run().await();
 
@@ -153,20 +153,21 @@ class RetentionTest {
 
   @Test
   void eventsPastRetentionLeaveWithTheirPartitionAndAnOlderCursorAnswersCursorExpired() {
-    retention.run().await();
     String job = "kept-until-dropped-" + UUID.randomUUID();
     assertEquals(201, http.post("/spi/tooling_jobs", toolingJob(job)).status());
     JsonObject event = await("the event of " + job + " in the feed")
         .atMost(SETTLE)
         .until(() -> feed("").stream().filter(e -> mentions(e, job)).findFirst().orElse(null), Objects::nonNull);
     long seq = (long) db.scalar("SELECT seq FROM ingress_events WHERE id = '" + event.getString("id") + "'");
+    retention.run().await();
+    String partition = (String) db.scalar("SELECT tableoid::regclass::text FROM ingress_events WHERE seq = " + seq);
+    assertTrue(partition.startsWith("ingress_events_p"), partition);
 
     clock.advance(Duration.ofHours(2));
     RetentionReport report = retention.run().await();
 
     assertEquals(Map.of(), report.failed());
-    assertTrue(report.dropped().contains("ingress_events_v1"), report.dropped().toString());
-    assertTrue(report.dropped().stream().anyMatch(p -> p.startsWith("ingress_events_p")), report.dropped().toString());
+    assertTrue(report.dropped().contains(partition), report.dropped().toString());
     assertEquals(0, db.count("SELECT count(*) FROM ingress_events WHERE seq = " + seq));
     assertEquals(seq, db.scalar("SELECT expired_through FROM ingress_events_horizon"));
 
@@ -203,7 +204,7 @@ class RetentionTest {
     assertEquals(5, db.count("SELECT count(*) FROM test_runs"), "the writes themselves stay");
     String metrics = http.get("/metrics").body();
     assertTrue(metrics.contains("ingress_retention_rows_deleted_total{table=\"idempotency_keys\"} 10.0"), metrics);
-    // From the migration's cut-off to the partition of now, that one, and two ahead (midPartitionAfterTheMigration).
+    // From the oldest event's bound to the partition of now, that one, and two ahead (midPartitionTwoAfter).
     assertTrue(metrics.contains("ingress_retention_partitions_total{change=\"created\",table=\"ingress_events\"} 4.0"), metrics);
     assertTrue(metrics.matches("(?s).*ingress_retention_oldest_row_age_seconds\\{table=\"test_runs\"} [1-9][0-9.]*\n.*"), metrics);
   }
@@ -282,17 +283,16 @@ class RetentionTest {
   }
 
   /**
-   * The middle of the partition two widths after the one holding the migration's cut-off (the upper
-   * bound of the V1 partition, stamped by Postgres when the test's database was made): what a run
-   * has to make then depends on nothing but the test, never on where the wall clock stands in a
-   * partition. Every write of a test lands before it, so every idempotency key has expired by it.
+   * The middle of the partition two widths after the one holding {@code started}, the moment before
+   * the test's database was made: a first run then makes one partition from the bound before the
+   * oldest row waiting in the DEFAULT partition up to that one, that one and two ahead, whatever the
+   * test wrote and wherever the wall clock stands in a partition. Every write of a test lands before
+   * it, so every idempotency key has expired by it.
    */
-  private Instant midPartitionAfterTheMigration() {
-    Timestamp cutoff = (Timestamp) db.scalar("SELECT (regexp_match(pg_get_expr(c.relpartbound, c.oid),"
-        + " 'TO \\(''([^'']+)''\\)'))[1]::timestamptz FROM pg_class c WHERE c.relname = 'ingress_events_v1'");
+  private Instant midPartitionTwoAfter(Instant started) {
     long width = CONFIG.getJsonObject("retention").getLong("partitionSeconds");
-    long partitionOfTheCutoff = Math.floorDiv(cutoff.toInstant().getEpochSecond(), width) * width;
-    return Instant.ofEpochSecond(partitionOfTheCutoff + 2 * width + width / 2);
+    long partitionOfTheStart = Math.floorDiv(started.getEpochSecond(), width) * width;
+    return Instant.ofEpochSecond(partitionOfTheStart + 2 * width + width / 2);
   }
 
   /** The maintenance's idea of now, moved by the test instead of waiting hours. */

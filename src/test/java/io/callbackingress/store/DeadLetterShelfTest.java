@@ -46,8 +46,9 @@ class DeadLetterShelfTest {
   @BeforeEach
   void open() throws IOException {
     database = new CuttableDatabase("shelf");
+    // The core's tables only: a shelf stores in ingress_dead_letters.
     Migrations.migrate(Database.of(database.directUri(),
-        IngressConfig.read(ConfigNode.root(new JsonObject(), Map.of())).postgres(), Map.of()));
+        IngressConfig.read(ConfigNode.root(new JsonObject(), Map.of())).postgres(), Map.of()), List.of());
     spoolDir = Files.createTempDirectory("spool");
     pool = PgBuilder.pool().connectingTo(PgConnectOptions.fromUri(database.uri())).using(vertx).build();
   }

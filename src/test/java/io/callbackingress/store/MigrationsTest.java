@@ -10,6 +10,7 @@ import io.callbackingress.spi.ConfigException;
 import io.callbackingress.support.IngressServer;
 import io.callbackingress.support.TestServices;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Map;
 import org.flywaydb.core.api.FlywayException;
 import org.junit.jupiter.api.Test;
@@ -45,13 +46,13 @@ class MigrationsTest {
   @Test
   void aMigrationThatFailsOnAReachableDatabaseIsNotAConfigurationProblem() {
     String uri = TestServices.newDatabase("migrations_conflict");
-    // Flyway's empty-schema check skips materialized views, so V1 runs and fails on its first table.
-    TestServices.sql(uri, "CREATE MATERIALIZED VIEW tooling_jobs AS SELECT 1 AS id");
+    // Flyway's empty-schema check skips materialized views, so the core's V1 runs and fails on its first table.
+    TestServices.sql(uri, "CREATE MATERIALIZED VIEW ingress_events AS SELECT 1 AS id");
     FlywayException failure = assertThrows(FlywayException.class, () -> migrate(uri));
-    assertTrue(failure.getMessage().contains("relation \"tooling_jobs\" already exists"), failure.getMessage());
+    assertTrue(failure.getMessage().contains("relation \"ingress_events\" already exists"), failure.getMessage());
   }
 
   private static void migrate(String uri) {
-    Migrations.migrate(Database.of(uri, DEFAULTS, Map.of()));
+    Migrations.migrate(Database.of(uri, DEFAULTS, Map.of()), List.of());
   }
 }

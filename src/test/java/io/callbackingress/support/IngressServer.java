@@ -77,7 +77,7 @@ public final class IngressServer implements AutoCloseable {
       json.put("spool", new JsonObject().put("dir", tempDir()));
     }
     IngressConfig ingressConfig = IngressConfig.read(ConfigNode.root(json, Map.of()));
-    Migrations.migrate(Database.of(databaseUri, ingressConfig.postgres(), env));
+    Migrations.migrate(Database.of(databaseUri, ingressConfig.postgres(), env), ingressConfig.familiesFound());
     PrometheusMeterRegistry registry = TestVertx.registry();
     Vertx vertx = TestVertx.create(registry);
     Ingress ingress = Ingress.create(ingressConfig, env, vertx, registry, databaseUri, redisUri,

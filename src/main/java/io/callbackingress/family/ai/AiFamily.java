@@ -55,6 +55,11 @@ public final class AiFamily implements EndpointFamily {
   }
 
   @Override
+  public List<String> migrations() {
+    return List.of("classpath:db/ai");
+  }
+
+  @Override
   public List<RetainedTable> retainedTables() {
     return List.of(new RetainedTable("chatgpt_responses", "created_at", true),
         new RetainedTable("ai_analyses", "created_at", true));

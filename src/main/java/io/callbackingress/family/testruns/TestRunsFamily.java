@@ -46,6 +46,11 @@ public final class TestRunsFamily implements EndpointFamily {
   }
 
   @Override
+  public List<String> migrations() {
+    return List.of("classpath:db/test_runs");
+  }
+
+  @Override
   public List<RetainedTable> retainedTables() {
     return List.of(new RetainedTable("test_runs", "created_at", true));
   }

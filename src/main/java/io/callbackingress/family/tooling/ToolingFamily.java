@@ -40,6 +40,11 @@ public final class ToolingFamily implements EndpointFamily {
   }
 
   @Override
+  public List<String> migrations() {
+    return List.of("classpath:db/tooling");
+  }
+
+  @Override
   public List<RetainedTable> retainedTables() {
     return List.of(new RetainedTable("tooling_jobs", "created_at", false));
   }

@@ -46,6 +46,11 @@ public final class VideoProductionFamily implements EndpointFamily {
   }
 
   @Override
+  public List<String> migrations() {
+    return List.of("classpath:db/video_production");
+  }
+
+  @Override
   public List<RetainedTable> retainedTables() {
     return List.of(new RetainedTable("video_nodes", "created_at", false));
   }

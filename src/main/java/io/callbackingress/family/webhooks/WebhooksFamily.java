@@ -12,6 +12,7 @@ import io.callbackingress.spi.toolkit.Identifiers;
 import io.callbackingress.spi.toolkit.JsonBodies;
 import io.callbackingress.spi.toolkit.MediaTypes;
 import io.callbackingress.spi.Reply;
+import io.callbackingress.spi.RetainedTable;
 import io.callbackingress.spi.toolkit.Secrets;
 import io.callbackingress.spi.toolkit.TimeOrderedIds;
 import io.callbackingress.spi.WebhookScheme;
@@ -70,6 +71,8 @@ public final class WebhooksFamily implements EndpointFamily {
       received -> accepted(received.id()));
 
   private static final Set<String> MEDIA_TYPES = Set.of(MediaTypes.JSON, MediaTypes.FORM);
+  /** GitHub and Stripe redeliver for up to three days: the dedup window must be longer. */
+  private static final int DEDUP_WINDOW_SECONDS = 7 * 86_400;
 
   private Map<String, WebhookScheme> schemes;
   private WebhookSettings settings;
@@ -94,6 +97,21 @@ public final class WebhooksFamily implements EndpointFamily {
     ServiceLoader.load(WebhookScheme.class).forEach(scheme -> found.put(scheme.name(), scheme));
     schemes = Map.copyOf(found);
     settings = WebhookSettings.read(section, schemes.keySet());
+  }
+
+  @Override
+  public List<String> migrations() {
+    return List.of("classpath:db/webhooks");
+  }
+
+  /**
+   * The deliveries are the dedup window: kept for {@code retention.webhookDeliveriesSeconds}, the
+   * key SPEC 14 and the README have named since before families had periods of their own.
+   */
+  @Override
+  public List<RetainedTable> retainedTables() {
+    return List.of(new RetainedTable("webhook_deliveries", "received_at", false)
+        .keptFor("webhookDeliveriesSeconds", DEDUP_WINDOW_SECONDS));
   }
 
   @Override
