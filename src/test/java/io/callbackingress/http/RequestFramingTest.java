@@ -141,8 +141,7 @@ class RequestFramingTest {
       socket.getOutputStream().flush();
       Thread.sleep(200);
     }
-    String audit = awaitAuditLine(requestId);
-    assertEquals(499, new JsonObject(audit.substring("audit ".length())).getInteger("status"));
+    assertEquals(499, CapturedLogs.auditOf(requestId).getInteger("status"));
     assertTrue(CapturedLogs.lines().stream().noneMatch(line -> line.contains(requestId) && line.contains("failed")),
         "no error line for a caller's abort");
   }
@@ -166,18 +165,6 @@ class RequestFramingTest {
       }
     }
     throw new AssertionError("no " + name + " in " + answer);
-  }
-
-  private static String awaitAuditLine(String requestId) throws InterruptedException {
-    for (int attempt = 0; attempt < 100; attempt++) {
-      for (String line : CapturedLogs.lines()) {
-        if (line.startsWith("audit ") && line.contains(requestId)) {
-          return line;
-        }
-      }
-      Thread.sleep(50);
-    }
-    throw new AssertionError("no audit line for " + requestId);
   }
 
   private static String exchange(String request) throws IOException {

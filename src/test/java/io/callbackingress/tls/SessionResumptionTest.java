@@ -190,15 +190,7 @@ class SessionResumptionTest {
     return key;
   }
 
-  private static String auditedIdentity(String requestId) throws InterruptedException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      for (String line : CapturedLogs.lines()) {
-        if (line.startsWith("audit ") && line.contains(requestId)) {
-          return new JsonObject(line.substring("audit ".length())).getString("identity");
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("no audit line for " + requestId);
+  private static String auditedIdentity(String requestId) {
+    return CapturedLogs.auditOf(requestId).getString("identity");
   }
 }

@@ -189,23 +189,7 @@ class TlsListenerTest {
     TlsResponse response = send(client, "/spi/probes/abc", true, requestId);
     assertEquals(200, response.status(), response.body());
     assertEquals(new JsonObject().put("name", "abc"), new JsonObject(response.body()));
-    for (int attempt = 0; attempt < 50; attempt++) {
-      for (String line : CapturedLogs.lines()) {
-        if (line.startsWith("audit ") && line.contains(requestId)) {
-          return new JsonObject(line.substring("audit ".length())).getString("identity");
-        }
-      }
-      sleep();
-    }
-    throw new AssertionError("no audit line for " + requestId);
-  }
-
-  private static void sleep() {
-    try {
-      Thread.sleep(20);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    return CapturedLogs.auditOf(requestId).getString("identity");
   }
 
   private static TlsResponse get(Pem client, String path, boolean http2) {
