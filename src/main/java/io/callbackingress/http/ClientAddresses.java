@@ -1,6 +1,7 @@
 package io.callbackingress.http;
 
 import io.callbackingress.metrics.AcceptedPeers;
+import io.netty.handler.ssl.OpenSslSession;
 import io.netty.util.NetUtil;
 import io.vertx.core.http.HttpConnection;
 import io.vertx.core.http.HttpServerRequest;
@@ -66,7 +67,7 @@ public class ClientAddresses {
       return null;
     }
     SSLSession session = connection.sslSession();
-    if (session == null) {
+    if (session == null || !mayHaveCertificate(session)) {
       return null;
     }
     Object cached = session.getValue(IDENTITY);
@@ -76,6 +77,15 @@ public class ClientAddresses {
     String identity = identityOf(session);
     session.putValue(IDENTITY, identity == null ? NO_IDENTITY : identity);
     return identity;
+  }
+
+  /**
+   * False when BoringSSL says the peer sent no certificate. Asking the session for the chain would
+   * throw instead, and under {@code clientAuth: request} that exception (stack trace and all) was
+   * made for every connection of a caller without a certificate.
+   */
+  private static boolean mayHaveCertificate(SSLSession session) {
+    return !(session instanceof OpenSslSession openssl) || openssl.hasPeerCertificates();
   }
 
   private static String identityOf(SSLSession session) {
