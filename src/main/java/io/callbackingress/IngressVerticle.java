@@ -5,6 +5,7 @@ import io.callbackingress.http.Pipeline;
 import io.callbackingress.http.RouterAssembly;
 import io.callbackingress.http.RequestHeadCheck;
 import io.callbackingress.http.UnreadableRequests;
+import io.callbackingress.tls.HandshakeAck;
 import io.callbackingress.tls.TlsListener;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -72,7 +73,10 @@ final class IngressVerticle extends VerticleBase {
 
   private HttpServer server(HttpServerOptions options, Router router) {
     return vertx.createHttpServer(options)
-        .connectionHandler(RequestHeadCheck::install)
+        .connectionHandler(connection -> {
+          RequestHeadCheck.install(connection);
+          HandshakeAck.sendNow(connection);
+        })
         .requestHandler(router)
         .invalidRequestHandler(new UnreadableRequests());
   }
