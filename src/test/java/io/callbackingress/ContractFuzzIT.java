@@ -19,7 +19,9 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.net.URLEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -189,7 +191,7 @@ class ContractFuzzIT {
         + " replays them); the requests are listed in " + REQUESTS_LOG);
     EdgeBiasedRandom random = new EdgeBiasedRandom(SEED);
     Statistics statistics = new Statistics();
-    try (BufferedWriter log = Files.newBufferedWriter(Path.of(REQUESTS_LOG))) {
+    try (BufferedWriter log = requestsLog()) {
       for (int sent = 0; sent < TRIES; ) {
         int together = Math.min(TRIES - sent, random.oneIn(BURST_ONE_IN) ? 2 + random.below(3) : 1);
         try {
@@ -211,6 +213,17 @@ class ContractFuzzIT {
   }
 
   /** Draws {@code count} requests, sends them at once, and checks each answer. */
+  /**
+   * The log of the run's requests. Generated strings hold unpaired surrogates, which UTF-8 cannot
+   * encode: they are written as '?' (the seed replays them exactly).
+   */
+  private static BufferedWriter requestsLog() throws IOException {
+    return new BufferedWriter(new OutputStreamWriter(Files.newOutputStream(Path.of(REQUESTS_LOG)),
+        StandardCharsets.UTF_8.newEncoder()
+            .onMalformedInput(CodingErrorAction.REPLACE)
+            .onUnmappableCharacter(CodingErrorAction.REPLACE)));
+  }
+
   private static void sendTogether(int count, EdgeBiasedRandom random, int sent, BufferedWriter log, Statistics statistics)
       throws IOException {
     List<Call> calls = new ArrayList<>();
