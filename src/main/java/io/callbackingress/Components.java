@@ -56,7 +56,7 @@ record Components(IngressConfig config, Vertx vertx, PrometheusMeterRegistry reg
     Backends backends = Backends.of(config, env, vertx, postgresUri, redisUri, spool);
     Readiness readiness = new Readiness(backends.healthChecks(vertx, config.spool().maxBytes()));
     OperationsEndpoints operations = operations(config.management().basicAuth(), env, vertx, readiness, registry,
-        OpenApiDocument.assemble(config.presentFamilies(), families.byName().keySet()));
+        OpenApiDocument.assemble(config.familiesFound(), families.byName().keySet()));
     BodyReader bodies = new BodyReader(vertx, config.http().maxBodyBytes(), config.http().bodyTimeoutSeconds() * 1000L,
         config.limits().maxBufferedBodyBytes());
     Pipeline pipeline = new Pipeline(bodies,

@@ -40,6 +40,7 @@ public final class Main {
 
   public static void main(String[] args) {
     if (List.of(args).contains(CONFIG_SCHEMA)) {
+      // A command, not the server: no Vert.x exists, and the schema is its only output.
       System.out.println(ConfigSchemaDocument.assemble(Implementations.all(EndpointFamily.class)).encodePrettily());
       return;
     }

@@ -62,16 +62,14 @@ public record IngressConfig(
     return config;
   }
 
-  /** Every family found on the class path, enabled or not, in the order they were found. */
-  public List<EndpointFamily> presentFamilies() {
-    return families.values().stream().map(Family::implementation).filter(Objects::nonNull).toList();
-  }
-
   public Family family(String name) {
     return families.getOrDefault(name, new Family(false, "none", List.of(), null));
   }
 
-  /** Every family on the class path, enabled or not: each one's tables are migrated and retained either way. */
+  /**
+   * Every family on the class path, enabled or not, in the order they were found: each one's tables
+   * are migrated and retained, and its components are in the OpenAPI document, either way.
+   */
   public List<EndpointFamily> familiesFound() {
     return families.values().stream().map(Family::implementation).filter(Objects::nonNull).toList();
   }
