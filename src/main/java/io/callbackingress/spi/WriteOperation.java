@@ -67,6 +67,16 @@ public interface WriteOperation<T extends Record> {
   }
 
   /**
+   * True when {@link #executeAll} has emitted every event of its writes by the time it returns,
+   * before any statement is answered (events that follow from the input alone). The batch's events
+   * and COMMIT then leave with the writes: one round trip to Postgres instead of two. False by
+   * default, which is always correct.
+   */
+  default boolean emitsWhenSent() {
+    return false;
+  }
+
+  /**
    * The answer while the write waits in the spool: what an insert will answer anyway, or
    * {@code 202 {"status":"queued"}} for a write whose outcome depends on stored state.
    */

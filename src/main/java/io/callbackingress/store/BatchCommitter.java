@@ -31,7 +31,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Implementation notes. The transaction is driven with plain BEGIN/COMMIT so that statements
  * that do not depend on each other's results leave pipelined: BEGIN with the claim, and the
- * events with COMMIT — three round trips for a batch of inserts. Postgres answers a COMMIT of a
+ * events with COMMIT — three round trips for a batch of inserts with idempotency keys, one
+ * without: the writes wait for the claim only to learn which keys are theirs, and the events and
+ * COMMIT for the writes only when an operation emits its events from what a statement answers
+ * ({@link WriteOperation#emitsWhenSent()}). Postgres answers a COMMIT of a
  * transaction that an earlier statement aborted with ROLLBACK, not an error, so the batch counts
  * as committed only when every one of its statements succeeded; after any failure it sends
  * ROLLBACK and waits for it, leaving the connection ready for the next transaction.
@@ -174,11 +177,32 @@ public final class BatchCommitter {
         }
       }
       Future<boolean[]> claimed = marker == null ? ledger.claim(sql, keys, inAdvance) : claimWithMarker();
+      if (keys.isEmpty()) {
+        // No write waits for a claim: the writes leave with BEGIN and the marker, a round trip less.
+        Future<Void> written = runWrites(new boolean[0]);
+        if (hook == AnswerHook.NONE && emittedWhenSent()) {
+          // And no event waits for an answer: COMMIT leaves with them too.
+          return Future.all(begun, claimed, written, eventsAndCommit()).map(v -> Arrays.asList(replies));
+        }
+        return Future.all(begun, claimed, written)
+            .compose(v -> eventsAndCommit())
+            .map(v -> Arrays.asList(replies));
+      }
       return Future.all(begun, claimed)
           .compose(started -> runWrites(claimed.result()))
           .compose(v -> settleKeys(claimed.result()))
           .compose(v -> eventsAndCommit())
           .map(v -> Arrays.asList(replies));
+    }
+
+    /** Whether every write of the batch has emitted its events by the time it is sent. */
+    private boolean emittedWhenSent() {
+      for (PendingWrite<?> write : batch) {
+        if (!write.operation().emitsWhenSent()) {
+          return false;
+        }
+      }
+      return true;
     }
 
     /** The writes' keys claimed in the same statement as the marker, which goes first. */

@@ -57,17 +57,21 @@ public final class InsertOperation<T extends Record> implements WriteOperation<T
   @Override
   public Future<List<Reply>> executeAll(SqlConnection sql, List<T> inputs, List<WriteContext> contexts) {
     List<Object[]> rows = new ArrayList<>(inputs.size());
-    for (T input : inputs) {
+    List<Reply> replies = new ArrayList<>(inputs.size());
+    for (int i = 0; i < inputs.size(); i++) {
+      T input = inputs.get(i);
       rows.add(row.apply(input));
+      // Emitted before the row is stored: the events come from the input alone, and leave in the same transaction.
+      events.accept(input, contexts.get(i));
+      replies.add(answer.apply(input));
     }
-    return sql.preparedQuery(insert.sql()).execute(insert.parameters(rows)).map(inserted -> {
-      List<Reply> replies = new ArrayList<>(inputs.size());
-      for (int i = 0; i < inputs.size(); i++) {
-        events.accept(inputs.get(i), contexts.get(i));
-        replies.add(answer.apply(inputs.get(i)));
-      }
-      return replies;
-    });
+    return sql.preparedQuery(insert.sql()).execute(insert.parameters(rows)).map(inserted -> replies);
+  }
+
+  /** True: every event is emitted by the time {@link #executeAll} returns, before the rows are stored. */
+  @Override
+  public boolean emitsWhenSent() {
+    return true;
   }
 
   @Override
