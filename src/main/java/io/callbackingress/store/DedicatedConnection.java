@@ -22,6 +22,7 @@ final class DedicatedConnection {
       return Future.succeededFuture(connection);
     }
     return database.connect(vertx).map(conn -> {
+      CoalescedFlushes.install(conn);
       connection = conn;
       conn.closeHandler(v -> {
         if (connection == conn) {
