@@ -32,12 +32,12 @@ import org.slf4j.LoggerFactory;
  * <p>Implementation notes. The transaction is driven with plain BEGIN/COMMIT so that statements
  * that do not depend on each other's results leave pipelined: BEGIN with the claim, and the
  * events with COMMIT — three round trips for a batch of inserts with idempotency keys, one
- * without: the writes wait for the claim only to learn which keys are theirs, and the events and
- * COMMIT for the writes only when an operation emits its events from what a statement answers
- * ({@link WriteOperation#emitsWhenSent()}). Postgres answers a COMMIT of a
- * transaction that an earlier statement aborted with ROLLBACK, not an error, so the batch counts
- * as committed only when every one of its statements succeeded; after any failure it sends
- * ROLLBACK and waits for it, leaving the connection ready for the next transaction.
+ * without. The writes wait for the claim only to learn which keys are theirs; the events and
+ * COMMIT wait for the writes only when an operation emits events from what a statement answers
+ * ({@link WriteOperation#emitsWhenSent()}). Postgres answers a COMMIT of a transaction that an
+ * earlier statement aborted with ROLLBACK, not an error, so the batch counts as committed only
+ * when every one of its statements succeeded; after any failure it sends ROLLBACK and waits for
+ * it, leaving the connection ready for the next transaction.
  *
  * <p>A live batch claims a {@link CommitMarker} with its keys, at no extra round trip; replayed
  * writes that carry the marker of a batch whose outcome was unknown claim it first, one round trip
