@@ -123,7 +123,7 @@ class FailoverTest {
     assertEquals(201, http.post("/spi/test_runs", run(submission)).status());
     CapturedLogs.clear();
 
-    proxy.cutAfterClientSends("COMMIT");
+    proxy.cutWhenServerAnswers("COMMIT");
     Response response = http.post("/spi/test_runs", run(submission));
 
     assertEquals(201, response.status(), response.body());

@@ -22,8 +22,8 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   private NetServer server;
   private NetClient client;
-  /** Text whose next appearance from the client cuts that connection once passed on; null when unarmed. */
-  private volatile String cutAfter;
+  /** Text whose next appearance from the server cuts that connection instead of being passed on; null when unarmed. */
+  private volatile String cutAt;
 
   public TcpProxy(Vertx vertx, String targetHost, int targetPort) {
     this.vertx = vertx;
@@ -62,17 +62,17 @@ public final class TcpProxy implements AutoCloseable {
         }
         NetSocket outbound = connected.result();
         sockets.add(outbound);
-        inbound.handler(chunk -> {
-          outbound.write(chunk);
-          String armed = cutAfter;
+        inbound.handler(outbound::write);
+        outbound.handler(chunk -> {
+          String armed = cutAt;
           if (armed != null && chunk.toString(StandardCharsets.ISO_8859_1).contains(armed)) {
-            cutAfter = null;
+            cutAt = null;
             inbound.close();
-            // The server reads what it was sent before it sees the end of the stream.
-            vertx.setTimer(500, id -> outbound.close());
+            outbound.close();
+            return;
           }
+          inbound.write(chunk);
         });
-        outbound.handler(inbound::write);
         inbound.closeHandler(v -> outbound.close());
         outbound.closeHandler(v -> inbound.close());
         inbound.resume();
@@ -82,12 +82,14 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   /**
-   * The next time a client sends {@code text} (a statement, say {@code COMMIT}), the proxy passes
-   * it on to the server and then drops that client's connection: the server runs the statement,
-   * the client never hears the answer. Once.
+   * The next time the server answers with {@code text} (a command tag, say {@code COMMIT}), the
+   * proxy drops that answer and the connection: the server has run the statement, the client never
+   * hears it did. Once. (Cutting as the client sends the statement does not say as much: a client
+   * that pipelines its whole transaction in one write may lose the connection before the server
+   * reaches the statement.)
    */
-  public void cutAfterClientSends(String text) {
-    cutAfter = text;
+  public void cutWhenServerAnswers(String text) {
+    cutAt = text;
   }
 
   /** Cuts the link: no new connections, and every open one is closed. */
