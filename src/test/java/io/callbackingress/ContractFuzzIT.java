@@ -212,7 +212,6 @@ class ContractFuzzIT {
     }
   }
 
-  /** Draws {@code count} requests, sends them at once, and checks each answer. */
   /**
    * The log of the run's requests. Generated strings hold unpaired surrogates, which UTF-8 cannot
    * encode: they are written as '?' (the seed replays them exactly).
@@ -224,6 +223,7 @@ class ContractFuzzIT {
             .onUnmappableCharacter(CodingErrorAction.REPLACE)));
   }
 
+  /** Draws {@code count} requests, sends them at once, and checks each answer. */
   private static void sendTogether(int count, EdgeBiasedRandom random, int sent, BufferedWriter log, Statistics statistics)
       throws IOException {
     List<Call> calls = new ArrayList<>();

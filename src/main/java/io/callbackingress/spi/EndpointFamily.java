@@ -84,8 +84,7 @@ public interface EndpointFamily {
    * start-up after the core's, whether or not the family is enabled (the schema never depends on
    * the switches). They are versioned apart from the core's and from other families' (a history
    * table per family, {@code flyway_schema_history_<name>} with the name's underscores left out), so
-   * a family's first migration is its
-   * {@code V1}.
+   * a family's first migration is its {@code V1}.
    */
   default List<String> migrations() {
     return List.of();

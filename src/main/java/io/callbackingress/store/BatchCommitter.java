@@ -180,13 +180,11 @@ public final class BatchCommitter {
       if (keys.isEmpty()) {
         // No write waits for a claim: the writes leave with BEGIN and the marker, a round trip less.
         Future<Void> written = runWrites(new boolean[0]);
-        if (hook == AnswerHook.NONE && emittedWhenSent()) {
-          // And no event waits for an answer: COMMIT leaves with them too.
-          return Future.all(begun, claimed, written, eventsAndCommit()).map(v -> Arrays.asList(replies));
-        }
-        return Future.all(begun, claimed, written)
-            .compose(v -> eventsAndCommit())
-            .map(v -> Arrays.asList(replies));
+        // And when no event waits for an answer, the events and COMMIT leave with them too.
+        Future<?> committed = hook == AnswerHook.NONE && emittedWhenSent()
+            ? Future.all(begun, claimed, written, eventsAndCommit())
+            : Future.all(begun, claimed, written).compose(v -> eventsAndCommit());
+        return committed.map(v -> Arrays.asList(replies));
       }
       return Future.all(begun, claimed)
           .compose(started -> runWrites(claimed.result()))

@@ -88,8 +88,6 @@ public final class Migrations {
     }
   }
 
-  /** Brings a database that a version before this one made to its V3; false when no such version made it. */
-
   /**
    * {@code flyway_schema_history_<name>} with the name's underscores left out: the history of the
    * family {@code test_runs} is {@code flyway_schema_history_testruns}, so that looking a family's
@@ -99,6 +97,8 @@ public final class Migrations {
   public static String historyOf(EndpointFamily family) {
     return "flyway_schema_history_" + family.name().replace("_", "");
   }
+
+  /** Brings a database that a version before this one made to its V3; false when no such version made it. */
   private static boolean finishPrevious(Database database) {
     Flyway previous = flyway(database).locations(PREVIOUS).load();
     if (previous.info().current() == null) {
