@@ -40,6 +40,7 @@ public final class Ingress {
   /** Stopped after the listeners, so no request reaches a family that has let go of its resources. */
   private final List<String> familyDeployments = new CopyOnWriteArrayList<>();
   private long readinessRefresh = -1;
+  private long certificateReload = -1;
 
   private Ingress(Components parts) {
     this.parts = parts;
@@ -116,7 +117,7 @@ public final class Ingress {
           () -> new IngressVerticle(listener, pipeline, loopVertx -> routes.operationsOnly()), new DeploymentOptions()));
     }
     if (tls() != null) {
-      tls().startReloading(vertx);
+      certificateReload = tls().startReloading(vertx);
     }
     return Future.all(List.of(servers, management,
             tracked(vertx.deployVerticle(parts.replayer())),
@@ -143,6 +144,7 @@ public final class Ingress {
   public Future<Void> stop() {
     parts.readiness().drain();
     vertx.cancelTimer(readinessRefresh);
+    vertx.cancelTimer(certificateReload);
     return Future.join(deployments.stream().map(vertx::undeploy).toList())
         .eventually(() -> Future.join(familyDeployments.stream().map(vertx::undeploy).toList()))
         .eventually(parts.spool()::close)

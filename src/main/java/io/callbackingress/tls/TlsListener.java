@@ -140,11 +140,9 @@ public final class TlsListener {
     servers.remove(server);
   }
 
-  /** Starts the periodic check when {@code tls.reloadSeconds} is set. */
-  public void startReloading(Vertx vertx) {
-    if (config.reloadSeconds() > 0) {
-      vertx.setPeriodic(config.reloadSeconds() * 1000L, id -> check(vertx));
-    }
+  /** Starts the periodic check when {@code tls.reloadSeconds} is set; returns its timer, or -1. */
+  public long startReloading(Vertx vertx) {
+    return config.reloadSeconds() > 0 ? vertx.setPeriodic(config.reloadSeconds() * 1000L, id -> check(vertx)) : -1;
   }
 
   private void check(Vertx vertx) {
