@@ -195,13 +195,27 @@ public final class WebhooksFamily implements EndpointFamily {
           return Future.failedFuture(ApiException.badRequest("Invalid " + header));
         }
       }
-      WebhookSource.Delivery delivery = source.delivery(call, payload(call));
+      WebhookSource.Delivery delivery = storable(source.delivery(call, payload(call)));
       call.idempotencyKey(new IdempotencyKey("webhook:" + source.name(), delivery.deliveryId(), ""));
       Received received = new Received(TimeOrderedIds.next().toString(), source.name(), delivery.eventType(),
           delivery.deliveryId(), call.header(HttpHeaders.CONTENT_TYPE), call.body().getBytes());
       return context.writer()
           .write(call, STORE, received)
           .map(reply -> reply.replayed() ? duplicate() : reply);
+    }
+
+    /**
+     * A plugin's source may read its ids from anywhere the sender chose: they are held to the
+     * rules the built-in sources apply where they read them (SPEC 2.6), before anything is claimed.
+     */
+    private static WebhookSource.Delivery storable(WebhookSource.Delivery delivery) {
+      if (delivery.eventType() == null || !Identifiers.fits(delivery.eventType())) {
+        throw ApiException.badRequest("Invalid event type");
+      }
+      if (delivery.deliveryId() == null || !Identifiers.fits(delivery.deliveryId())) {
+        throw ApiException.badRequest("Invalid delivery id");
+      }
+      return delivery;
     }
 
     /** The JSON object of the body, or of a form's {@code payload} field (SPEC 3.5). */

@@ -55,7 +55,8 @@ class WebhooksFamilyTest {
             .put("toleranceSeconds", 300)
             .put("sources", new JsonObject()
                 .put("acme", new JsonObject().put("scheme", "standard").put("secretsEnv", "ACME_SECRETS"))
-                .put("quiet", new JsonObject().put("scheme", "standard").put("secretsEnv", "QUIET_SECRETS")))),
+                .put("quiet", new JsonObject().put("scheme", "standard").put("secretsEnv", "QUIET_SECRETS"))
+                .put("loose", new JsonObject().put("scheme", "payload-ids").put("secretsEnv", "ACME_SECRETS")))),
         Map.of("INGRESS_GITHUB_WEBHOOK_SECRETS", GITHUB_OLD + "," + GITHUB_NEW,
             "INGRESS_DISCOURSE_WEBHOOK_SECRETS", DISCOURSE,
             "INGRESS_PAYMENT_WEBHOOK_SECRETS", STRIPE,
@@ -315,6 +316,27 @@ class WebhooksFamilyTest {
     assertEquals(400, standard.status(), standard.body());
     assertEquals(new JsonObject().put("error", "Invalid type"), standard.json());
     assertEquals("0", single("SELECT count(*) FROM webhook_deliveries WHERE position(? in convert_from(body, 'UTF8')) > 0", marker));
+  }
+
+  /** {@link io.callbackingress.support.PayloadIdsScheme} passes on whatever the payload holds. */
+  @Test
+  void idsAPluginSchemeTakesUncheckedAreHeldToTheSameRules() throws Exception {
+    String marker = UUID.randomUUID().toString();
+    Map<String, String> json = Map.of("Content-Type", "application/json");
+    Map<String, String> refusals = Map.of(
+        "{\"id\":\"" + "d".repeat(256) + "\",\"type\":\"ping\",\"marker\":\"" + marker + "\"}", "Invalid delivery id",
+        "{\"id\":\"d-" + marker + "\",\"type\":\"pi\\u0000ng\"}", "Invalid event type",
+        "{\"type\":\"ping\",\"marker\":\"" + marker + "\"}", "Invalid delivery id");
+    for (Map.Entry<String, String> refusal : refusals.entrySet()) {
+      Response response = post("/spi/webhooks/loose", json, refusal.getKey());
+      assertEquals(400, response.status(), refusal.getKey() + ": " + response.body());
+      assertEquals(new JsonObject().put("error", refusal.getValue()), response.json(), refusal.getKey());
+    }
+    assertEquals("0", single("SELECT count(*) FROM webhook_deliveries WHERE position(? in convert_from(body, 'UTF8')) > 0", marker));
+    String delivery = "d-" + marker;
+    Response accepted = post("/spi/webhooks/loose", json, "{\"id\":\"" + delivery + "\",\"type\":\"ping\"}");
+    assertEquals(202, accepted.status(), accepted.body());
+    assertEquals("ping", single("SELECT event_type FROM webhook_deliveries WHERE delivery_id = ?", delivery));
   }
 
   /** Header values arrive as bytes, one char each: an id that is not UTF-8 is still stored and recognised. */
