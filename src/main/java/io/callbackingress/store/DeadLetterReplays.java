@@ -99,7 +99,7 @@ public final class DeadLetterReplays implements DeadLetterOperations {
               : Future.failedFuture(ApiException.notFound()));
         })
         .recover(failure -> Future.failedFuture(failure instanceof ApiException || Outages.isNotTheWrite(failure) ? failure
-            : refused(failure.getMessage() != null ? failure.getMessage() : failure.toString())));
+            : refused(DeadLetterView.reason(failure))));
   }
 
   /**

@@ -31,6 +31,14 @@ final class DeadLetterView {
     return new JsonObject().put("unreadable", safeText(new String(payload.getBytes(), StandardCharsets.UTF_8)));
   }
 
+  /**
+   * Why a write was refused, in the words an operator can act on: Postgres's own message
+   * ({@code ERROR: <text> (<SQLSTATE>)}), or the failure with its type when it has no message.
+   */
+  static String reason(Throwable failure) {
+    return failure.getMessage() != null ? failure.getMessage() : failure.toString();
+  }
+
   /** A text column's value made fit for {@code text}: redacted, U+0000 and unpaired surrogates replaced. */
   static String safeText(String text) {
     return text == null ? null : Sanitizer.sanitize(Storable.safe(text));

@@ -181,7 +181,7 @@ public final class SpoolReplayer extends VerticleBase {
   }
 
   private Future<Void> deadLetter(SpoolRecord record, Throwable failure) {
-    return deadLetter(record, "refused by Postgres: " + failure);
+    return deadLetter(record, "refused by Postgres: " + DeadLetterView.reason(failure));
   }
 
   private Future<Void> deadLetter(SpoolRecord record, String reason) {
