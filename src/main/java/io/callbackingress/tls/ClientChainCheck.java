@@ -22,7 +22,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 /**
  * The client-certificate check of a listener (SPEC 4): a chain is verified against
  * {@code tls.clientCaPath} once, and after that only its validity dates are checked — on a full
- * handshake that presents the same chain again, and on every resumed session.
+ * handshake that presents the same chain again, and on a resumed session that carries it.
  *
  * <p>Why a cache: the JDK's PKIX validator is the only verifier Netty's BoringSSL engine can call,
  * and for a caller that opens a connection per callback it cost 15% of an event loop's time in
@@ -33,12 +33,17 @@ import javax.net.ssl.X509ExtendedTrustManager;
  *
  * <p>Why resumption: a resumed session carries the chain it was established with, and no trust
  * manager is asked for it. Netty asks a {@link ResumableX509ExtendedTrustManager} instead; throwing
- * fails the handshake, so a session outliving its client certificate is refused.
+ * fails the handshake, so a session outliving its client certificate is refused, and so is one
+ * whose chain the current client CA does not verify: a session established before a CA reload, or
+ * on a replica with another CA, is verified like a new chain.
  */
 final class ClientChainCheck extends X509ExtendedTrustManager implements ResumableX509ExtendedTrustManager {
 
   /** Far above the number of distinct service certificates; reached only if callers mint chains. */
   private static final int MAX_CHAINS = 4096;
+
+  /** The JDK verifier requires an auth type and ignores it for a client chain. */
+  private static final String RESUMED = "UNKNOWN";
 
   private final X509ExtendedTrustManager verifier;
   /** Encoded chain → when all of its certificates are valid. */
@@ -84,7 +89,9 @@ final class ClientChainCheck extends X509ExtendedTrustManager implements Resumab
 
   @Override
   public void resumeClientTrusted(X509Certificate[] chain, SSLEngine engine) throws CertificateException {
-    Validity.of(chain).check(System.currentTimeMillis());
+    // Netty asks once the handshake is over, when the engine has no handshake session for the JDK's
+    // verifier to read: without an engine it verifies the chain against the anchors alone.
+    checkClientTrusted(chain, RESUMED, (SSLEngine) null);
   }
 
   @Override

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 /**
  * SPEC 4 and 11 {@code tls.sessionTicketKeysPath}: TLS 1.3 sessions resumed across replicas that
  * read the same key file, real handshakes against real servers. Replicas {@code a} and {@code b}
- * read two files with the same key (so {@code b}'s can be rotated alone), {@code other} a key of
- * its own.
+ * read two files with the same key and two copies of the client CA (so {@code b}'s can be rotated
+ * alone), {@code other} a key of its own.
  */
 class SessionResumptionTest {
 
@@ -45,6 +45,7 @@ class SessionResumptionTest {
   private static Issued ca;
   private static Issued worker;
   private static Path keysOfB;
+  private static Path caOfB;
   private static Path otherKeys;
   private static IngressServer a;
   private static IngressServer b;
@@ -61,9 +62,10 @@ class SessionResumptionTest {
     Path keysOfA = Files.write(dir.resolve("a.key"), shared);
     keysOfB = Files.write(dir.resolve("b.key"), shared);
     otherKeys = Files.write(dir.resolve("other.key"), randomKey());
-    a = IngressServer.start("resume_a", config(keysOfA), Map.of());
-    b = IngressServer.start("resume_b", config(keysOfB), Map.of());
-    other = IngressServer.start("resume_other", config(otherKeys), Map.of());
+    caOfB = Files.copy(dir.resolve("ca.crt"), dir.resolve("b-ca.crt"));
+    a = IngressServer.start("resume_a", config(keysOfA, dir.resolve("ca.crt")), Map.of());
+    b = IngressServer.start("resume_b", config(keysOfB, caOfB), Map.of());
+    other = IngressServer.start("resume_other", config(otherKeys, dir.resolve("ca.crt")), Map.of());
   }
 
   @AfterAll
@@ -115,6 +117,23 @@ class SessionResumptionTest {
   }
 
   @Test
+  void aSessionResumedAfterTheClientCaWasReplacedIsVerifiedAgainstTheNewOne() throws Exception {
+    ResumingClient client = client(worker);
+    assertProbeAnswered(client.get(port(a), "/spi/probes/abc", "full-" + UUID.randomUUID()));
+    Path original = Files.copy(caOfB, dir.resolve("b-ca.crt.original"), StandardCopyOption.REPLACE_EXISTING);
+    try {
+      TestCertificates.authority("a CA that never signed the worker").writeTo(dir, "b-ca");
+      awaitFullHandshakesAtB("b no longer takes the worker's certificate", false);
+
+      assertNull(client.get(port(b), "/spi/probes/abc", "resumed-" + UUID.randomUUID()), "the resumption was refused");
+      assertEquals(1, client.fullHandshakes(), "the refused connection was a resumption, not a full handshake");
+    } finally {
+      Files.move(original, caOfB, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      awaitFullHandshakesAtB("b takes the worker's certificate again", true);
+    }
+  }
+
+  @Test
   void aNewKeyFileIsUsedWithoutARestartAndTheKeyItReplacesStillDecrypts() throws Exception {
     ResumingClient beforeRotation = client(worker);
     assertProbeAnswered(beforeRotation.get(port(a), "/spi/probes/abc", "before-" + UUID.randomUUID()));
@@ -139,7 +158,7 @@ class SessionResumptionTest {
 
   @Test
   void aKeyFileOfTheWrongSizeStopsStartUpNamingTheKey() throws Exception {
-    JsonObject json = config(Files.write(dir.resolve("short.key"), new byte[32]));
+    JsonObject json = config(Files.write(dir.resolve("short.key"), new byte[32]), dir.resolve("ca.crt"));
     IngressConfig config = IngressConfig.read(ConfigNode.root(json, Map.of()));
     Vertx vertx = TestVertx.create(TestVertx.registry());
     try {
@@ -157,13 +176,22 @@ class SessionResumptionTest {
     return new ResumingClient(a.vertx, ca, certificate);
   }
 
+  /** Waits until a new client's full handshake at {@code b} is {@code accepted} (or refused): b has reloaded its CA. */
+  private static void awaitFullHandshakesAtB(String what, boolean accepted) {
+    await(what)
+        .atMost(Duration.ofSeconds(15))
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> (client(worker).get(port(b), "/spi/probes/abc", "probe-" + UUID.randomUUID()) != null) == accepted);
+  }
+
   private static void assertProbeAnswered(String response) {
     assertNotNull(response, "no response: the handshake was refused");
     assertTrue(response.startsWith(OK), response);
     assertTrue(response.endsWith("{\"name\":\"abc\"}"), response);
   }
 
-  private static JsonObject config(Path ticketKeys) {
+  private static JsonObject config(Path ticketKeys, Path clientCa) {
     return new JsonObject()
         .put("tls", new JsonObject()
             .put("enabled", true)
@@ -171,7 +199,7 @@ class SessionResumptionTest {
             .put("certPath", dir.resolve("server.crt").toString())
             .put("keyPath", dir.resolve("server.key").toString())
             .put("clientAuth", "required")
-            .put("clientCaPath", dir.resolve("ca.crt").toString())
+            .put("clientCaPath", clientCa.toString())
             .put("http2", false)
             .put("reloadSeconds", 1)
             .put("sessionTicketKeysPath", ticketKeys.toString()))
