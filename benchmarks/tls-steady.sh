@@ -3,7 +3,9 @@
 # run unchanged but for two additions, so its rows and ratios mean the same, with the same HAProxy
 # and bare Vert.x in the same run.
 #
-#   PEERS=<copy of ../shared/peers> [WARM=60] [SECS=30] [KEY=rsa] benchmarks/tls-steady.sh <checkout>
+#   PEERS=<copy of ../shared/peers> [WARM=60] [SECS=30] [KEY=rsa] [INGRESS_JAVA_OPTS=...] benchmarks/tls-steady.sh <checkout>
+#
+# INGRESS_JAVA_OPTS: JVM options for the ingress alone (a JFR recording, say), words without spaces.
 #
 # 1. Before the first row, WARM seconds of load on the ingress in each of its rows' shapes (new
 #    TLS W1, with a client certificate, /health/live, new plain W1, kept-alive W1), one after the
@@ -31,6 +33,7 @@ sed -e "/^cpu() {/a $jit_ticks" \
     -e '$ a printf "\\nof each ingress row'"'"'s server CPU, the JIT compiler threads'"'"' (C1 + C2), ms per request:\\n| case | JIT CPU ms/req |\\n|---|---:|\\n"; cat jit.txt' \
     "$peers/tls-compare.sh" >"$script"
 [ "$WARM" -gt 0 ] && sed -i "/^W1=(-p body.json/a $warmup" "$script"
+[ -n "${INGRESS_JAVA_OPTS:-}" ] && sed -i "s#java -jar \"\$jar\"#java ${INGRESS_JAVA_OPTS} -jar \"\$jar\"#" "$script"
 chmod +x "$script"
 cp "$script" "$peers/tls-steady-generated.sh"
 "$peers/tls-steady-generated.sh" "$co"
